@@ -1,0 +1,85 @@
+# Valo: `make` builds the generator and the example site; `make check` runs
+# every test. Plain make and pkg-config, no configure step.
+
+PKGS	 = libcmark-gfm libgit2 yaml-0.1 inih libmicrohttpd
+CC	?= cc
+CFLAGS	?= -O2 -g
+WARN	 = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wno-unused-parameter
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LIBS	 = $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
+CPPFLAGS = -D_GNU_SOURCE -DVALO_VERSION=\"0.1\" -iquote generator $(PKG_CFLAGS)
+SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+
+B	 = build
+SRC	 = $(sort $(wildcard generator/*.c generator/util/*.c))
+LIBSRC	 = $(filter-out generator/main.c,$(SRC))
+HDR	 = $(wildcard generator/*.h generator/util/*.h)
+OBJ	 = $(SRC:%.c=$(B)/obj/%.o)
+LIBOBJ	 = $(LIBSRC:%.c=$(B)/obj/%.o)
+ASANOBJ	 = $(SRC:%.c=$(B)/asan/%.o)
+ASANLIB	 = $(LIBSRC:%.c=$(B)/asan/%.o)
+UNITSRC	 = $(sort $(wildcard tests/unit/*.c))
+
+all: deps $(B)/valo site
+
+# Debian packages needed to build and run Valo.
+DEBS	 = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
+	   libgit2-dev libyaml-dev libinih-dev libmicrohttpd-dev libcsv-dev
+# ...and to run the browser and HTML checks of `make check`.
+CHECK_DEBS = chromium nodejs npm
+
+deps:
+	@tests/install-deps.sh $(DEBS)
+
+check-deps:
+	@tests/install-deps.sh $(DEBS) $(CHECK_DEBS)
+
+$(B)/valo: $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LIBS)
+
+$(B)/obj/%.o: %.c $(HDR)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+$(B)/asan/%.o: %.c $(HDR)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(SANFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+$(B)/valo-asan: $(ASANOBJ)
+	$(CC) $(SANFLAGS) -o $@ $(ASANOBJ) $(LIBS)
+
+$(B)/unit: $(UNITSRC) $(LIBOBJ) tests/unit/test.h
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -iquote tests/unit -o $@ $(UNITSRC) \
+	    $(LIBOBJ) $(LIBS)
+
+$(B)/unit-asan: $(UNITSRC) $(ASANLIB) tests/unit/test.h
+	$(CC) $(WARN) $(SANFLAGS) $(CPPFLAGS) -iquote tests/unit -o $@ $(UNITSRC) \
+	    $(ASANLIB) $(LIBS)
+
+site: $(B)/valo
+	$(B)/valo build
+
+.PHONY: all deps check-deps site check check-unit check-asan check-sites \
+	check-bad check-browser golden bench clean
+
+$(B)/mustache-spec: tests/spec/mustache-spec.c $(LIBOBJ)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
+
+$(B)/mustache-spec-asan: tests/spec/mustache-spec.c $(ASANLIB)
+	$(CC) $(WARN) $(SANFLAGS) $(CPPFLAGS) -o $@ $< $(ASANLIB) $(LIBS)
+
+TESTBIN	 = $(B)/valo $(B)/unit $(B)/mustache-spec $(B)/valo-asan \
+	   $(B)/unit-asan $(B)/mustache-spec-asan
+
+check: check-deps $(TESTBIN)
+	@B=$(B) tests/run.sh
+
+# Rewrites tests/sites/*/expected after a change in output you meant.
+golden: $(B)/valo
+	tests/sites.sh $(B)/valo --update
+
+clean:
+	rm -rf $(B) public .public.staging

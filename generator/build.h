@@ -1,0 +1,39 @@
+/*
+ * A whole build: the steps in order, with the render step spread over a
+ * pool of threads. Output is the same whatever the number of threads.
+ */
+#ifndef VALO_BUILD_H
+#define VALO_BUILD_H
+
+#include <stddef.h>
+
+#include "util/diag.h"
+
+struct build_opts {
+	const char	*root;		/* the site folder */
+	const char	*out;		/* output folder; NULL: site.conf's */
+	const char	*base_url;	/* NULL: site.conf's */
+	int		 drafts;	/* build drafts too */
+	int		 check_only;	/* validate, write nothing */
+	int		 jobs;		/* 0: site.conf's, or one per core */
+	/* Called now and then from the building thread; may be NULL. */
+	void		(*progress)(size_t done, size_t total, void *arg);
+	void		*progress_arg;
+};
+
+struct build_stats {
+	size_t	pages;		/* pages rendered */
+	size_t	files;		/* files in the output */
+	size_t	written;	/* of which written anew */
+	size_t	kept;		/* of which unchanged, linked */
+	int	jobs;
+};
+
+/*
+ * Builds the site. Returns 0 on success, or -1 with every problem found in
+ * diags (the old output is then untouched).
+ */
+int	build_site(const struct build_opts *, struct build_stats *,
+	    struct diags *);
+
+#endif

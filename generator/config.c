@@ -1,0 +1,200 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "config.h"
+#include "util/mem.h"
+
+enum key_type { KEY_STRING, KEY_BOOL, KEY_INT };
+
+struct key {
+	const char	*section;
+	const char	*name;
+	enum key_type	 type;
+	size_t		 off;
+};
+
+#define STR(s, n, f)	{ s, n, KEY_STRING, offsetof(struct config, f) }
+#define BOOL(s, n, f)	{ s, n, KEY_BOOL, offsetof(struct config, f) }
+#define INT(s, n, f)	{ s, n, KEY_INT, offsetof(struct config, f) }
+
+static const struct key keys[] = {
+	STR("site", "title", title),
+	STR("site", "description", description),
+	STR("site", "base_url", base_url),
+	STR("site", "language", language),
+	STR("site", "theme", theme),
+	STR("site", "output", output),
+	STR("site", "feedback_email", feedback_email),
+	BOOL("markdown", "unsafe", unsafe_html),
+	BOOL("build", "drafts", drafts),
+	INT("build", "jobs", jobs),
+};
+
+struct reader {
+	FILE		*f;
+	unsigned	 line;	/* inih calls the reader once per line */
+	struct config	*cfg;
+	const char	*name;
+	struct diags	*diags;
+};
+
+static char *
+read_line(char *str, int num, void *arg)
+{
+	struct reader *r = arg;
+	char *s = fgets(str, num, r->f);
+
+	if (s != NULL)
+		r->line++;
+	return s;
+}
+
+static void
+known_keys(char *hint, size_t sz)
+{
+	size_t i, n;
+
+	n = (size_t)snprintf(hint, sz, "Known keys:");
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && n < sz; i++)
+		n += (size_t)snprintf(hint + n, sz - n, " [%s] %s%s",
+		    keys[i].section, keys[i].name,
+		    i + 1 < sizeof(keys) / sizeof(keys[0]) ? "," : ".");
+}
+
+static int
+handler(void *arg, const char *section, const char *name, const char *val)
+{
+	struct reader *r = arg;
+	const struct key *k = NULL;
+	char hint[512], *end, **sp;
+	size_t i;
+	long n;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(keys[i].section, section) == 0 &&
+		    strcmp(keys[i].name, name) == 0)
+			k = &keys[i];
+	if (k == NULL) {
+		known_keys(hint, sizeof(hint));
+		diag_error(r->diags, r->name, r->line, 0, hint,
+		    "unknown setting \"%s\" in section [%s]", name, section);
+		return 1;
+	}
+	switch (k->type) {
+	case KEY_STRING:
+		sp = (char **)((char *)r->cfg + k->off);
+		free(*sp);
+		*sp = xstrdup(val);
+		break;
+	case KEY_BOOL:
+		if (strcmp(val, "true") == 0 || strcmp(val, "yes") == 0)
+			*(int *)((char *)r->cfg + k->off) = 1;
+		else if (strcmp(val, "false") == 0 || strcmp(val, "no") == 0)
+			*(int *)((char *)r->cfg + k->off) = 0;
+		else
+			diag_error(r->diags, r->name, r->line, 0,
+			    "Write true or false.",
+			    "\"%s\" must be true or false, not \"%s\"",
+			    name, val);
+		break;
+	case KEY_INT:
+		errno = 0;
+		n = strtol(val, &end, 10);
+		if (*val == '\0' || *end != '\0' || errno || n < 0 || n > 256)
+			diag_error(r->diags, r->name, r->line, 0,
+			    "Write a whole number from 0 to 256.",
+			    "\"%s\" must be a number, not \"%s\"", name, val);
+		else
+			*(int *)((char *)r->cfg + k->off) = (int)n;
+		break;
+	}
+	return 1;
+}
+
+int
+config_set_base_url(struct config *cfg, const char *url, struct diags *d)
+{
+	const char *p;
+	size_t n = strlen(url);
+
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+		diag_error(d, "site.conf", 0, 0,
+		    "Write the address the site is published at, such as "
+		    "https://example.fi/.",
+		    "base_url \"%s\" is not an http:// or https:// address",
+		    url);
+		return -1;
+	}
+	free(cfg->base_url);
+	free(cfg->base_path);
+	cfg->base_url = xasprintf("%s%s", url,
+	    n && url[n - 1] == '/' ? "" : "/");
+	p = strchr(cfg->base_url + (url[4] == 's' ? 8 : 7), '/');
+	cfg->base_path = xstrdup(p ? p : "/");
+	return 0;
+}
+
+int
+config_load(struct config *cfg, const char *path, const char *name,
+    struct diags *d)
+{
+	struct reader r;
+	size_t errors = d->errors;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->language = xstrdup("fi");
+	cfg->theme = xstrdup("default");
+	cfg->output = xstrdup("public");
+	cfg->base_url = xstrdup("/");
+	cfg->base_path = xstrdup("/");
+	memset(&r, 0, sizeof(r));
+	r.cfg = cfg;
+	r.name = name;
+	r.diags = d;
+	if ((r.f = fopen(path, "r")) == NULL) {
+		diag_error(d, name, 0, 0,
+		    "Run valo in the site's folder, or name it with -C DIR.",
+		    "cannot open the site's settings: %s", strerror(errno));
+		return -1;
+	}
+	rc = ini_parse_stream(read_line, &r, handler, &r);
+	fclose(r.f);
+	if (rc > 0)
+		diag_error(d, name, (unsigned)rc, 0,
+		    "Write settings as key = value under a [section] line.",
+		    "cannot read this line");
+	if (cfg->title == NULL || *cfg->title == '\0')
+		diag_error(d, name, 0, 0, "Add title = ... under [site].",
+		    "the site has no title");
+	if (strcmp(cfg->base_url, "/") == 0)
+		diag_error(d, name, 0, 0, "Add base_url = https://... under [site].",
+		    "the site has no base_url");
+	else {
+		char *url = xstrdup(cfg->base_url);
+		config_set_base_url(cfg, url, d);
+		free(url);
+	}
+	if (cfg->theme && (strchr(cfg->theme, '/') || cfg->theme[0] == '.'))
+		diag_error(d, name, 0, 0, "Name a folder under themes/.",
+		    "theme \"%s\" is not a plain folder name", cfg->theme);
+	return d->errors == errors ? 0 : -1;
+}
+
+void
+config_free(struct config *cfg)
+{
+	free(cfg->title);
+	free(cfg->description);
+	free(cfg->base_url);
+	free(cfg->base_path);
+	free(cfg->language);
+	free(cfg->theme);
+	free(cfg->output);
+	free(cfg->feedback_email);
+	memset(cfg, 0, sizeof(*cfg));
+}

@@ -1,0 +1,34 @@
+/*
+ * site.conf: the site's settings, read with libinih. Every key is known;
+ * a misspelt one is an error with its line, not silently ignored.
+ */
+#ifndef VALO_CONFIG_H
+#define VALO_CONFIG_H
+
+#include "util/diag.h"
+
+struct config {
+	char	*title;
+	char	*description;
+	char	*base_url;	/* absolute, always ends with '/' */
+	char	*base_path;	/* path part of base_url: "/" or "/sub/" */
+	char	*language;	/* "fi" */
+	char	*theme;		/* folder name under themes/ */
+	char	*output;	/* output folder, relative to the site */
+	char	*feedback_email;
+	int	 unsafe_html;	/* pass raw HTML in Markdown through */
+	int	 drafts;	/* build pages marked draft */
+	int	 jobs;		/* render threads; 0: one per core */
+};
+
+/*
+ * Reads path (for diagnostics: name) into cfg, filling defaults first.
+ * Returns 0, or -1 after adding diagnostics.
+ */
+int	config_load(struct config *, const char *path, const char *name,
+	    struct diags *);
+/* Replaces base_url (and base_path) after checking it; -1 if invalid. */
+int	config_set_base_url(struct config *, const char *, struct diags *);
+void	config_free(struct config *);
+
+#endif

@@ -1,0 +1,738 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "content.h"
+#include "util/mem.h"
+#include "util/text.h"
+#include "yaml.h"
+
+/* Most front matter fits in the first block read; longer is read whole. */
+#define HEAD_SIZE	4096
+
+static const char *const fm_keys[] = {
+	"title", "date", "description", "summary", "draft", "weight", "slug",
+	"layout", "aliases", "tags", "toc", "menu", NULL
+};
+
+void
+site_init(struct site *s, struct config *cfg, struct source *src)
+{
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	s->src = src;
+}
+
+static void
+page_free(struct page *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	free(p->src);
+	free(p->file);
+	free(p->dir);
+	free(p->url);
+	free(p->out);
+	free(p->children);
+	for (i = 0; i < p->nids; i++)
+		free(p->ids[i]);
+	free(p->ids);
+	free(p);
+}
+
+void
+site_free(struct site *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nall; i++)
+		page_free(s->all[i]);
+	free(s->all);
+	free(s->pages);
+	free(s->drafts);
+	free(s->menu_pages);
+	free(s->footer_pages);
+	hmap_free(&s->by_src);
+	hmap_free(&s->by_url);
+	hmap_free(&s->files);
+	source_list_free(&s->content);
+	arena_free(&s->arena);
+	memset(s, 0, sizeof(*s));
+}
+
+struct page *
+site_page(const struct site *s, const char *src)
+{
+	return hmap_get(&s->by_src, src);
+}
+
+static struct page *
+page_new(struct site *s, enum page_kind kind, const char *src)
+{
+	struct page *p = xcalloc(1, sizeof(*p));
+	const char *slash = strrchr(src, '/');
+
+	p->kind = kind;
+	p->src = xstrdup(src);
+	p->file = xasprintf("content/%s", src);
+	p->dir = slash ? xstrndup(src, (size_t)(slash - src)) : xstrdup("");
+	s->all = xgrow(s->all, &s->capall, s->nall + 1, sizeof(*s->all));
+	s->all[s->nall++] = p;
+	return p;
+}
+
+int
+front_matter_split(const char *t, size_t len, size_t *fm_off, size_t *fm_len,
+    size_t *body_off)
+{
+	size_t i, start;
+
+	if (len < 3 || memcmp(t, "---", 3) != 0)
+		return 0;
+	i = 3;
+	while (i < len && (t[i] == ' ' || t[i] == '\t'))
+		i++;
+	if (i < len && t[i] == '\r')
+		i++;
+	if (i < len && t[i] != '\n')
+		return 0;
+	start = ++i;
+	while (i < len) {
+		size_t eol = i;
+		while (eol < len && t[eol] != '\n')
+			eol++;
+		if (eol - i >= 3 && (memcmp(t + i, "---", 3) == 0 ||
+		    memcmp(t + i, "...", 3) == 0)) {
+			size_t k = i + 3;
+			while (k < eol && (t[k] == ' ' || t[k] == '\t' ||
+			    t[k] == '\r'))
+				k++;
+			if (k == eol) {
+				*fm_off = start;
+				*fm_len = i - start;
+				*body_off = eol < len ? eol + 1 : eol;
+				return 1;
+			}
+		}
+		i = eol + 1;
+	}
+	return -1;
+}
+
+static const char *
+closest_key(const char *key)
+{
+	const char *best = NULL;
+	size_t i, bestd = 3, la = strlen(key);
+
+	/* Edit distance, small inputs: a misspelt key is one or two off. */
+	for (i = 0; fm_keys[i] != NULL; i++) {
+		size_t lb = strlen(fm_keys[i]), x, y, prev[32], cur[32];
+		if (la >= 31 || lb >= 31)
+			continue;
+		for (y = 0; y <= lb; y++)
+			prev[y] = y;
+		for (x = 1; x <= la; x++) {
+			cur[0] = x;
+			for (y = 1; y <= lb; y++) {
+				size_t c = prev[y - 1] +
+				    (key[x - 1] != fm_keys[i][y - 1]);
+				if (prev[y] + 1 < c)
+					c = prev[y] + 1;
+				if (cur[y - 1] + 1 < c)
+					c = cur[y - 1] + 1;
+				cur[y] = c;
+			}
+			memcpy(prev, cur, sizeof(cur));
+		}
+		if (prev[lb] < bestd) {
+			bestd = prev[lb];
+			best = fm_keys[i];
+		}
+	}
+	return best;
+}
+
+/* A scalar as text: editors write "title: 2025" and mean the text. */
+static const char *
+fm_string(struct page *p, const char *key, struct value *v,
+    struct diags *d)
+{
+	if (v->type == VAL_STRING)
+		return v->str;
+	if (v->type == VAL_NUMBER && v->str)
+		return v->str;
+	if (v->type == VAL_NULL)
+		return NULL;
+	diag_error(d, p->file, v->line, v->col,
+	    "Write it as text on the same line, in quotes if needed.",
+	    "\"%s\" must be text, not a %s", key, value_type_name(v->type));
+	return NULL;
+}
+
+static int
+valid_date(const char *s, char display[16])
+{
+	int y, m, dd;
+	size_t n = strlen(s);
+
+	if (n < 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (size_t i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	/* A time of day may follow; lists show only the date. */
+	if (n > 10 && s[10] != 'T' && s[10] != ' ')
+		return 0;
+	y = atoi(s);
+	m = atoi(s + 5);
+	dd = atoi(s + 8);
+	if (m < 1 || m > 12 || dd < 1 || dd > 31)
+		return 0;
+	snprintf(display, 16, "%d.%d.%d", dd, m, y);
+	return 1;
+}
+
+static int
+string_list(struct page *p, const char *key, struct value *v,
+    struct diags *d)
+{
+	size_t i;
+
+	if (v->type == VAL_NULL)
+		return 0;
+	if (v->type != VAL_LIST) {
+		diag_error(d, p->file, v->line, v->col,
+		    "Write a list: one \"- item\" per line under the key, "
+		    "or [a, b].", "\"%s\" must be a list", key);
+		return -1;
+	}
+	for (i = 0; i < v->len; i++) {
+		struct value *it = v->u.items[i];
+		if (it->type != VAL_STRING &&
+		    !(it->type == VAL_NUMBER && it->str)) {
+			diag_error(d, p->file, it->line, it->col,
+			    "Write each item as text.",
+			    "items of \"%s\" must be text, not %s", key,
+			    value_type_name(it->type));
+			return -1;
+		}
+		if (it->type == VAL_NUMBER) {
+			it->type = VAL_STRING;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Checks and stores the front matter map fm of page p. fm_line is the
+ * line of the opening '---'.
+ */
+static int
+apply_front_matter(struct page *p, struct value *fm, unsigned fm_line,
+    struct diags *d)
+{
+	size_t i, errors = d->errors;
+	const char *best;
+	struct value *v;
+
+	if (fm->type == VAL_NULL)
+		fm = NULL;
+	else if (fm->type != VAL_MAP) {
+		diag_error(d, p->file, fm->line, fm->col,
+		    "Write the front matter as \"key: value\" lines.",
+		    "front matter must be a map of keys to values");
+		return -1;
+	}
+	p->fm = fm;
+	for (i = 0; fm && i < fm->len; i++) {
+		const char *key = fm->u.pairs[i].key;
+		size_t k;
+		v = fm->u.pairs[i].val;
+		for (k = 0; fm_keys[k] != NULL; k++)
+			if (strcmp(fm_keys[k], key) == 0)
+				break;
+		if (fm_keys[k] == NULL) {
+			char hint[256];
+			best = closest_key(key);
+			if (best)
+				snprintf(hint, sizeof(hint),
+				    "Did you mean \"%s\"?", best);
+			else
+				snprintf(hint, sizeof(hint), "Known keys: "
+				    "title, date, description, summary, draft, "
+				    "weight, slug, layout, aliases, tags, toc, "
+				    "menu.");
+			diag_error(d, p->file, v->line, 1, hint,
+			    "unknown front matter key \"%s\"", key);
+			continue;
+		}
+		if (!strcmp(key, "title"))
+			p->title = fm_string(p, key, v, d);
+		else if (!strcmp(key, "description"))
+			p->description = fm_string(p, key, v, d);
+		else if (!strcmp(key, "summary"))
+			p->summary = fm_string(p, key, v, d);
+		else if (!strcmp(key, "layout"))
+			p->layout = fm_string(p, key, v, d);
+		else if (!strcmp(key, "slug"))
+			p->slug = fm_string(p, key, v, d);
+		else if (!strcmp(key, "date")) {
+			p->date = fm_string(p, key, v, d);
+			if (p->date && !valid_date(p->date, p->date_display)) {
+				diag_error(d, p->file, v->line, v->col,
+				    "Write the date as YYYY-MM-DD, for example "
+				    "2025-03-31.", "\"%s\" is not a date",
+				    p->date);
+				p->date = NULL;
+			}
+		} else if (!strcmp(key, "menu")) {
+			p->menu = fm_string(p, key, v, d);
+			if (p->menu && strcmp(p->menu, "main") &&
+			    strcmp(p->menu, "footer") && strcmp(p->menu, "none"))
+				diag_error(d, p->file, v->line, v->col,
+				    "Write main, footer or none.",
+				    "menu \"%s\" is not one of the menus",
+				    p->menu);
+		} else if (!strcmp(key, "draft") || !strcmp(key, "toc")) {
+			if (v->type != VAL_BOOL)
+				diag_error(d, p->file, v->line, v->col,
+				    "Write true or false.",
+				    "\"%s\" must be true or false, not %s", key,
+				    value_type_name(v->type));
+			else if (key[0] == 'd')
+				p->draft = v->u.boolean;
+			else
+				p->toc = v->u.boolean;
+		} else if (!strcmp(key, "weight")) {
+			if (v->type != VAL_NUMBER || v->u.number !=
+			    (double)(long)v->u.number)
+				diag_error(d, p->file, v->line, v->col,
+				    "Write a whole number such as 10; lower "
+				    "numbers come first.",
+				    "\"weight\" must be a whole number");
+			else
+				p->weight = (long)v->u.number;
+		} else if (!strcmp(key, "aliases")) {
+			if (string_list(p, key, v, d) == 0 &&
+			    v->type == VAL_LIST)
+				p->aliases = v;
+		} else if (!strcmp(key, "tags")) {
+			if (string_list(p, key, v, d) == 0 &&
+			    v->type == VAL_LIST)
+				p->tags = v;
+		}
+	}
+	if (p->title == NULL || *p->title == '\0')
+		diag_error(d, p->file, fm_line, 1,
+		    "Add a line \"title: ...\" to the front matter.",
+		    "the page has no title");
+	return d->errors == errors ? 0 : -1;
+}
+
+/*
+ * Reads the front matter of one page. Only the head of the file is read
+ * here; the body is read again when the page is rendered, so memory does
+ * not grow with the size of the site's text.
+ */
+static int
+load_page(struct site *s, struct page *p, const struct source_file *f,
+    struct buf *b, struct diags *d)
+{
+	size_t fm_off, fm_len, body_off, bad;
+	struct value *fm;
+	int whole, r;
+
+	p->size = f->size;
+	p->mtime_ns = f->mtime_ns;
+	if (f->size == 0) {
+		diag_error(d, p->file, 1, 1,
+		    "Start the file with front matter: a line ---, "
+		    "title: ..., and another line ---.", "the file is empty");
+		return -1;
+	}
+	if (f->size > PAGE_MAX_SIZE) {
+		diag_error(d, p->file, 1, 1,
+		    "Split the page into smaller pages.",
+		    "the file is %llu bytes; a page can be at most %u",
+		    (unsigned long long)f->size, PAGE_MAX_SIZE);
+		return -1;
+	}
+	if (source_read(s->src, p->file, b, HEAD_SIZE, &whole) == -1) {
+		diag_error(d, p->file, 0, 0, NULL, "cannot read the file: %s", strerror(errno));
+		return -1;
+	}
+	r = front_matter_split(b->data, b->len, &fm_off, &fm_len, &body_off);
+	if (r == -1 && !whole) {
+		if (source_read(s->src, p->file, b, 0, &whole) == -1) {
+			diag_error(d, p->file, 0, 0, NULL,
+			    "cannot read the file: %s", strerror(errno));
+			return -1;
+		}
+		r = front_matter_split(b->data, b->len, &fm_off, &fm_len,
+		    &body_off);
+	}
+	if (r == 0) {
+		diag_error(d, p->file, 1, 1,
+		    "Start the file with a line ---, then title: ..., then "
+		    "another line ---.", "the page has no front matter");
+		return -1;
+	}
+	if (r == -1) {
+		diag_error(d, p->file, 1, 1,
+		    "End the front matter with a line of three dashes: ---",
+		    "the front matter is not closed");
+		return -1;
+	}
+	if (!utf8_valid(b->data, body_off, &bad)) {
+		diag_error(d, p->file, line_of(b->data, bad), 0,
+		    "Save the file as UTF-8.",
+		    "the front matter is not valid UTF-8 text");
+		return -1;
+	}
+	p->body_off = body_off;
+	p->body_line = line_of(b->data, body_off);
+	fm = yaml_parse(&s->arena, b->data + fm_off, fm_len, p->file, 1, d);
+	if (fm == NULL)
+		return -1;
+	return apply_front_matter(p, fm, 1, d);
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+int
+content_load(struct site *s, struct diags *d)
+{
+	struct buf b = BUF_INIT;
+	struct page *p;
+	size_t i, errors = d->errors;
+	const char *base;
+
+	if (source_list(s->src, "content", &s->content, d) == -1)
+		return -1;
+	for (i = 0; i < s->content.len; i++) {
+		const struct source_file *f = &s->content.v[i];
+		hmap_put(&s->files, f->path, (void *)f);
+		if (!ends_with(f->path, ".md") ||
+		    strncmp(f->path, "data/", 5) == 0)
+			continue;
+		base = strrchr(f->path, '/');
+		base = base ? base + 1 : f->path;
+		p = page_new(s, strcmp(base, "_index.md") == 0 ?
+		    (base == f->path ? PAGE_HOME : PAGE_SECTION) : PAGE_PAGE,
+		    f->path);
+		if (p->kind == PAGE_HOME)
+			s->home = p;
+		load_page(s, p, f, &b, d);
+		hmap_put(&s->by_src, p->src, p);
+	}
+	buf_free(&b);
+	return d->errors == errors ? 0 : -1;
+}
+
+/* Returns the section page for content folder dir, creating it if needed. */
+static struct page *
+section_for(struct site *s, const char *dir)
+{
+	struct page *p;
+	char *src;
+
+	src = *dir ? xasprintf("%s/_index.md", dir) : xstrdup("_index.md");
+	p = hmap_get(&s->by_src, src);
+	if (p == NULL) {
+		/* A folder without _index.md is still a section. */
+		p = page_new(s, *dir ? PAGE_SECTION : PAGE_HOME, src);
+		p->implicit = 1;
+		if (*dir) {
+			const char *name = strrchr(dir, '/');
+			char *t = xstrdup(name ? name + 1 : dir);
+			/* Its folder name, capitalised, is the best title. */
+			if (t[0] >= 'a' && t[0] <= 'z')
+				t[0] = (char)(t[0] - 'a' + 'A');
+			for (char *c = t; *c; c++)
+				if (*c == '-' || *c == '_')
+					*c = ' ';
+			p->title = arena_strdup(&s->arena, t);
+			free(t);
+		} else {
+			p->title = s->cfg->title;
+			s->home = p;
+		}
+		hmap_put(&s->by_src, p->src, p);
+	}
+	free(src);
+	return p;
+}
+
+static void
+add_child(struct page *sec, struct page *p)
+{
+	sec->children = xgrow(sec->children, &sec->capchildren,
+	    sec->nchildren + 1, sizeof(*sec->children));
+	sec->children[sec->nchildren++] = p;
+}
+
+/* Gives p its parent section, creating the chain of sections above it. */
+static void
+attach(struct site *s, struct page *p)
+{
+	char *dir;
+	const char *slash;
+
+	if (p->kind == PAGE_HOME || p->parent != NULL)
+		return;
+	if (p->kind == PAGE_PAGE)
+		dir = xstrdup(p->dir);
+	else {
+		slash = strrchr(p->dir, '/');
+		dir = slash ? xstrndup(p->dir, (size_t)(slash - p->dir)) :
+		    xstrdup("");
+	}
+	p->parent = section_for(s, dir);
+	free(dir);
+	add_child(p->parent, p);
+	attach(s, p->parent);
+}
+
+/* Sets p->url and p->out; the parent's URL is set first. */
+static void
+make_url(struct site *s, struct page *p)
+{
+	struct buf b = BUF_INIT;
+	const char *name, *bp = s->cfg->base_path;
+	size_t start;
+
+	if (p->url != NULL)
+		return;
+	if (p->kind == PAGE_HOME) {
+		p->url = xstrdup(bp);
+		p->out = xstrdup("index.html");
+		return;
+	}
+	make_url(s, p->parent);
+	buf_puts(&b, p->parent->url);
+	start = b.len;
+	if (p->slug != NULL)
+		slugify(&b, p->slug, strlen(p->slug));
+	else if (p->kind == PAGE_SECTION) {
+		name = strrchr(p->dir, '/');
+		name = name ? name + 1 : p->dir;
+		slugify(&b, name, strlen(name));
+	} else {
+		name = strrchr(p->src, '/');
+		name = name ? name + 1 : p->src;
+		/* content/x/index.md is the page at /x/, like a bundle. */
+		if (strcmp(name, "index.md") != 0)
+			slugify(&b, name, strlen(name) - 3);
+	}
+	if (b.len > start)
+		buf_putc(&b, '/');
+	p->url = buf_detach(&b);
+	p->out = xasprintf("%sindex.html", p->url + strlen(bp));
+}
+
+static int
+date_cmp(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a == NULL) - (b == NULL);
+	return -strcmp(a, b);	/* newest first */
+}
+
+/* Weight first (none given sorts last), then date, title and path. */
+static int
+page_cmp(const void *x, const void *y)
+{
+	const struct page *a = *(struct page *const *)x;
+	const struct page *b = *(struct page *const *)y;
+	int c;
+
+	if (a->weight != b->weight) {
+		if (a->weight == 0 || b->weight == 0)
+			return a->weight == 0 ? 1 : -1;
+		return a->weight < b->weight ? -1 : 1;
+	}
+	if ((c = date_cmp(a->date, b->date)) != 0)
+		return c;
+	if ((c = strcmp(a->title, b->title)) != 0)
+		return c;
+	return strcmp(a->src, b->src);
+}
+
+static int
+src_cmp(const void *x, const void *y)
+{
+	return strcmp((*(struct page *const *)x)->src,
+	    (*(struct page *const *)y)->src);
+}
+
+static struct value *
+page_ref(struct site *s, struct page *p)
+{
+	struct arena *a = &s->arena;
+	struct value *m = value_map(a);
+
+	value_append(a, m, "title", value_cstring(a, p->title));
+	value_append(a, m, "url", value_string_ref(a, p->url,
+	    strlen(p->url)));
+	value_append(a, m, "description", p->description ?
+	    value_cstring(a, p->description) : value_null(a));
+	value_append(a, m, "summary", p->summary ?
+	    value_cstring(a, p->summary) : value_null(a));
+	value_append(a, m, "date", p->date ?
+	    value_string(a, p->date, 10) : value_null(a));
+	value_append(a, m, "date_display", value_cstring(a,
+	    p->date_display));
+	value_append(a, m, "draft", value_bool(a, p->draft));
+	return m;
+}
+
+static int
+claim_url(struct site *s, const char *url, struct page *p, unsigned line,
+    struct diags *d)
+{
+	struct page *other = hmap_put(&s->by_url, url, p);
+
+	if (other == NULL)
+		return 0;
+	diag_error(d, p->file, line, 0,
+	    "Give one of them another file name or slug.",
+	    "%s is also the address of %s", url, other->file);
+	return -1;
+}
+
+static void
+build_menus(struct site *s)
+{
+	struct arena *a = &s->arena;
+	size_t i, cap = 0, fcap = 0;
+	struct page *p;
+
+	s->menu = value_list(a);
+	s->footer_menu = value_list(a);
+	/* Sections of the top level, and pages that ask, in home's order. */
+	for (i = 0; i < s->home->nchildren; i++) {
+		p = s->home->children[i];
+		const char *m = p->menu ? p->menu :
+		    p->kind == PAGE_SECTION ? "main" : "none";
+		if (strcmp(m, "main") == 0) {
+			s->menu_pages = xgrow(s->menu_pages, &cap,
+			    s->nmenu + 1, sizeof(*s->menu_pages));
+			s->menu_pages[s->nmenu++] = p;
+		}
+	}
+	for (i = 0; i < s->npages; i++) {
+		p = s->pages[i];
+		if (p->menu && strcmp(p->menu, "footer") == 0) {
+			s->footer_pages = xgrow(s->footer_pages, &fcap,
+			    s->nfooter + 1, sizeof(*s->footer_pages));
+			s->footer_pages[s->nfooter++] = p;
+		}
+	}
+	if (s->nfooter > 1)
+		qsort(s->footer_pages, s->nfooter, sizeof(*s->footer_pages),
+		    page_cmp);
+	for (i = 0; i < s->nmenu; i++)
+		value_push(a, s->menu, s->menu_pages[i]->ref);
+	for (i = 0; i < s->nfooter; i++)
+		value_push(a, s->footer_menu, s->footer_pages[i]->ref);
+}
+
+int
+content_resolve(struct site *s, struct diags *d)
+{
+	size_t i, j, n, cap = 0, dcap = 0, errors = d->errors;
+	struct page *p, *prev;
+	struct buf b = BUF_INIT;
+
+	/* Leave drafts out first, so they make no sections of their own. */
+	n = s->nall;
+	for (i = 0; i < n; i++) {
+		p = s->all[i];
+		if (p->draft && !s->cfg->drafts) {
+			s->drafts = xgrow(s->drafts, &dcap, s->ndrafts + 1,
+			    sizeof(*s->drafts));
+			s->drafts[s->ndrafts++] = p;
+		}
+	}
+	section_for(s, "");
+	for (i = 0; i < n; i++)
+		if (!s->all[i]->draft || s->cfg->drafts)
+			attach(s, s->all[i]);
+	for (i = 0; i < s->nall; i++) {
+		p = s->all[i];
+		if (p->draft && !s->cfg->drafts)
+			continue;
+		s->pages = xgrow(s->pages, &cap, s->npages + 1,
+		    sizeof(*s->pages));
+		s->pages[s->npages++] = p;
+	}
+	qsort(s->pages, s->npages, sizeof(*s->pages), src_cmp);
+	for (i = 0; i < s->npages; i++) {
+		p = s->pages[i];
+		make_url(s, p);
+		claim_url(s, p->url, p, 1, d);
+	}
+	for (i = 0; i < s->npages; i++) {
+		p = s->pages[i];
+		for (j = 0; p->aliases && j < p->aliases->len; j++) {
+			struct value *al = p->aliases->u.items[j];
+			char *url;
+			buf_reset(&b);
+			if (al->str[0] != '/')
+				buf_puts(&b, s->cfg->base_path);
+			else
+				buf_put(&b, s->cfg->base_path,
+				    strlen(s->cfg->base_path) - 1);
+			buf_puts(&b, al->str);
+			if (b.data[b.len - 1] != '/')
+				buf_putc(&b, '/');
+			if (strstr(b.data, "/../") || strstr(b.data, "/./") ||
+			    strstr(b.data, "//")) {
+				diag_error(d, p->file, al->line, al->col,
+				    "Write the old address as a path such as "
+				    "/vanha/osoite/.", "alias \"%s\" is not a "
+				    "clean path", al->str);
+				continue;
+			}
+			url = arena_strdup(&s->arena, b.data);
+			/* From here on the alias is the URL it redirects. */
+			al->str = url;
+			al->len = b.len;
+			claim_url(s, url, p, al->line, d);
+		}
+	}
+	buf_free(&b);
+	for (i = 0; i < s->npages; i++) {
+		p = s->pages[i];
+		if (p->nchildren > 1)
+			qsort(p->children, p->nchildren, sizeof(*p->children),
+			    page_cmp);
+		p->ref = page_ref(s, p);
+	}
+	/* Neighbours: the pages (not subsections) of one section, in order. */
+	for (i = 0; i < s->npages; i++) {
+		p = s->pages[i];
+		prev = NULL;
+		for (j = 0; j < p->nchildren; j++) {
+			struct page *c = p->children[j];
+			if (c->kind != PAGE_PAGE)
+				continue;
+			c->prev = prev;
+			if (prev)
+				prev->next = c;
+			prev = c;
+		}
+	}
+	build_menus(s);
+	return d->errors == errors ? 0 : -1;
+}

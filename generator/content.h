@@ -1,0 +1,37 @@
+/*
+ * Pages: every .md file under content/ becomes a page with its front matter;
+ * resolving gives each its URL, section, neighbours and menus, and checks
+ * that no two pages claim the same URL.
+ */
+#ifndef VALO_CONTENT_H
+#define VALO_CONTENT_H
+
+#include "site.h"
+#include "util/diag.h"
+
+/* Largest page source Valo reads: past this it is surely not a page. */
+#define PAGE_MAX_SIZE	(8u * 1024 * 1024)
+
+/*
+ * Lists content/, reads the front matter of every page and fills
+ * site->pages. Data files (content/data/) are left to data_load.
+ * Returns 0, or -1 after adding diagnostics.
+ */
+int	content_load(struct site *, struct diags *);
+
+/*
+ * Builds sections, URLs, output paths, sort orders, neighbours and menus,
+ * and checks for URL collisions. Returns 0, or -1 after diagnostics.
+ */
+int	content_resolve(struct site *, struct diags *);
+
+/*
+ * Splits text into front matter and body. Returns 1 and sets the offsets
+ * (fm_off/fm_len: the YAML; body_off: the first byte after the closing
+ * line) if text starts with a front matter block; 0 if it has none; -1 if
+ * the block is not closed.
+ */
+int	front_matter_split(const char *text, size_t len, size_t *fm_off,
+	    size_t *fm_len, size_t *body_off);
+
+#endif

@@ -1,0 +1,369 @@
+/*
+ * valo: the command line. Parses arguments, runs a command and prints its
+ * diagnostics; the only part of Valo that prints or exits.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "config.h"
+#include "mustache.h"
+#include "source.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/diag.h"
+#include "util/mem.h"
+#include "value.h"
+
+#define EXIT_CONTENT	1
+#define EXIT_USAGE	2
+
+static const char usage_main[] =
+"usage: valo [-C DIR] [-q] COMMAND [OPTIONS]\n"
+"\n"
+"Builds the site in DIR (default: the current folder), which holds\n"
+"site.conf, content/ and themes/.\n"
+"\n"
+"commands:\n"
+"  build    build the site into public/ (or the folder given)\n"
+"  check    check every page, link, template and data file; write nothing\n"
+"  new      create a page from its section's archetype\n"
+"\n"
+"options:\n"
+"  -C DIR         the site folder\n"
+"  -q, --quiet    print errors only\n"
+"  -h, --help     this help; valo COMMAND --help for a command's\n"
+"  -V, --version  the version\n"
+"\n"
+"exit status: 0 done, 1 errors in the content, 2 wrong usage\n";
+
+static const char usage_build[] =
+"usage: valo build [--out DIR] [--drafts] [--base-url URL] [--jobs N]\n"
+"\n"
+"Builds the site. The output goes to a staging folder first and replaces\n"
+"the old output only when the whole build succeeded.\n"
+"\n"
+"  --out DIR       output folder (default: [site] output, public)\n"
+"  --drafts        include pages marked draft: true\n"
+"  --base-url URL  the address the site is published at\n"
+"  --jobs N        render threads (default: one per core)\n";
+
+static const char usage_check[] =
+"usage: valo check [--drafts]\n"
+"\n"
+"Checks everything build checks (front matter, links, headings, data,\n"
+"charts, templates) and writes nothing.\n";
+
+static const char usage_new[] =
+"usage: valo new SECTION/NAME\n"
+"\n"
+"Creates content/SECTION/NAME.md from themes/THEME/archetypes/SECTION.md,\n"
+"or from default.md, with the title made from NAME and today's date.\n"
+"Never overwrites a file.\n";
+
+struct cli {
+	const char	*root;
+	int		 quiet;
+	int		 tty;
+};
+
+static void
+progress(size_t done, size_t total, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "\r%zu/%zu pages", done, total);
+	fflush(stderr);
+}
+
+static int
+report(struct diags *d, struct cli *c)
+{
+	size_t warnings = d->len - d->errors;
+
+	diags_sort(d);
+	diags_print(d, stderr, c->tty);
+	if (d->errors)
+		fprintf(stderr, "valo: %zu error%s%s\n", d->errors,
+		    d->errors == 1 ? "" : "s",
+		    warnings ? ", see also the warnings above" : "");
+	return d->errors ? EXIT_CONTENT : 0;
+}
+
+static int
+cmd_build(struct cli *c, int argc, char *argv[], int check_only)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "drafts", no_argument, NULL, 'd' },
+		{ "base-url", required_argument, NULL, 'b' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct build_opts o;
+	struct build_stats st;
+	struct diags d = DIAGS_INIT;
+	struct timespec t0, t1;
+	char *end;
+	int ch, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.root = c->root;
+	o.check_only = check_only;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			if (check_only)
+				goto usage;
+			o.out = optarg;
+			break;
+		case 'd':
+			o.drafts = 1;
+			break;
+		case 'b':
+			if (check_only)
+				goto usage;
+			o.base_url = optarg;
+			break;
+		case 'j':
+			o.jobs = (int)strtol(optarg, &end, 10);
+			if (*end || o.jobs < 1 || o.jobs > 64) {
+				fputs("valo: --jobs takes 1 to 64\n", stderr);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			fputs(check_only ? usage_check : usage_build, stdout);
+			return 0;
+		default:
+			goto usage;
+		}
+	}
+	if (optind != argc)
+		goto usage;
+	if (!c->quiet && c->tty && !check_only) {
+		o.progress = progress;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = build_site(&o, &st, &d);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (o.progress)
+		fputs("\r\033[K", stderr);
+	if (rc == 0 && !c->quiet) {
+		double s = (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if (check_only)
+			fprintf(stderr, "valo: %zu pages checked, no errors "
+			    "(%.2f s)\n", st.pages, s);
+		else
+			fprintf(stderr, "valo: %zu pages, %zu files "
+			    "(%zu written, %zu unchanged) in %.2f s, %d "
+			    "threads\n", st.pages, st.written + st.kept,
+			    st.written, st.kept, s, st.jobs);
+	}
+	rc = report(&d, c);
+	diags_free(&d);
+	return rc;
+usage:
+	fputs(check_only ? usage_check : usage_build, stderr);
+	return EXIT_USAGE;
+}
+
+/* "strategia/uusi-linjaus" -> "Uusi linjaus". */
+static char *
+title_from_name(const char *name)
+{
+	char *t = xstrdup(name), *p;
+
+	for (p = t; *p; p++)
+		if (*p == '-' || *p == '_')
+			*p = ' ';
+	if (t[0] >= 'a' && t[0] <= 'z')
+		t[0] = (char)(t[0] - 'a' + 'A');
+	return t;
+}
+
+static int
+cmd_new(struct cli *c, int argc, char *argv[])
+{
+	struct config cfg;
+	struct diags d = DIAGS_INIT;
+	struct arena a = ARENA_INIT;
+	struct buf arch = BUF_INIT, out = BUF_INIT;
+	struct mu_set *set = NULL;
+	struct value *ctx;
+	struct source *src = NULL;
+	const char *arg, *slash, *name;
+	char *conf, *path = NULL, *dir = NULL, *file, *err = NULL, *title;
+	char date[16];
+	struct stat st;
+	time_t now = time(NULL);
+	struct tm tm;
+	FILE *f;
+	int rc = EXIT_CONTENT;
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		fputs(usage_new, stdout);
+		return 0;
+	}
+	if (argc != 2 || argv[1][0] == '-') {
+		fputs(usage_new, stderr);
+		return EXIT_USAGE;
+	}
+	arg = argv[1];
+	if (strstr(arg, "..") || arg[0] == '/' || strchr(arg, '\\')) {
+		fprintf(stderr, "valo: new: \"%s\" must be SECTION/NAME inside "
+		    "content/\n", arg);
+		return EXIT_USAGE;
+	}
+	conf = xasprintf("%s/site.conf", c->root);
+	if (config_load(&cfg, conf, "site.conf", &d) == -1) {
+		free(conf);
+		goto out;
+	}
+	free(conf);
+	slash = strrchr(arg, '/');
+	name = slash ? slash + 1 : arg;
+	if (*name == '\0') {
+		fputs(usage_new, stderr);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	path = xasprintf("%s/content/%s%s", c->root, arg,
+	    strlen(arg) > 3 && !strcmp(arg + strlen(arg) - 3, ".md") ? "" :
+	    ".md");
+	if (lstat(path, &st) == 0) {
+		diag_error(&d, path + strlen(c->root) + 1, 0, 0,
+		    "Pick another name, or edit the file that is there.",
+		    "the file exists already; not overwriting it");
+		goto out;
+	}
+	src = source_open(c->root, &d);
+	if (src == NULL)
+		goto out;
+	dir = slash ? xstrndup(arg, (size_t)(slash - arg)) : xstrdup("");
+	file = xasprintf("themes/%s/archetypes/%s.md", cfg.theme,
+	    *dir ? dir : "default");
+	if (source_read(src, file, &arch, 0, NULL) == -1) {
+		free(file);
+		file = xasprintf("themes/%s/archetypes/default.md", cfg.theme);
+		if (source_read(src, file, &arch, 0, NULL) == -1) {
+			diag_error(&d, file, 0, 0, "Add an archetype to the "
+			    "theme.", "no archetype for new pages");
+			free(file);
+			goto out;
+		}
+	}
+	set = mu_set_new();
+	if (mu_set_add(set, "archetype", file, arch.data, arch.len, &d)) {
+		free(file);
+		goto out;
+	}
+	free(file);
+	localtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	ctx = value_map(&a);
+	title = title_from_name(name);
+	if (strlen(title) > 3 && !strcmp(title + strlen(title) - 3, ".md"))
+		title[strlen(title) - 3] = '\0';
+	value_append(&a, ctx, "title", value_cstring(&a, title));
+	free(title);
+	value_append(&a, ctx, "date", value_cstring(&a, date));
+	value_append(&a, ctx, "section", value_cstring(&a, dir));
+	if (mu_render(set, "archetype", ctx, &out, &err) == -1) {
+		diag_error(&d, "archetype", 0, 0, NULL, "%s", err);
+		free(err);
+		goto out;
+	}
+	/* Make the section folder, then the file, never replacing one. */
+	for (char *s = strchr(path + strlen(c->root) + 1, '/'); s;
+	    s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+			diag_error(&d, path, 0, 0, NULL, "cannot make the "
+			    "folder: %s", strerror(errno));
+			*s = '/';
+			goto out;
+		}
+		*s = '/';
+	}
+	if ((f = fopen(path, "wx")) == NULL) {
+		diag_error(&d, path, 0, 0, NULL, "cannot create: %s",
+		    strerror(errno));
+		goto out;
+	}
+	fwrite(out.data, 1, out.len, f);
+	if (fclose(f) != 0) {
+		diag_error(&d, path, 0, 0, NULL, "cannot write: %s",
+		    strerror(errno));
+		goto out;
+	}
+	if (!c->quiet)
+		printf("%s\n", path + strlen(c->root) + 1);
+	rc = 0;
+out:
+	if (rc != EXIT_USAGE && report(&d, c) && rc == 0)
+		rc = EXIT_CONTENT;
+	diags_free(&d);
+	mu_set_free(set);
+	source_free(src);
+	buf_free(&arch);
+	buf_free(&out);
+	arena_free(&a);
+	config_free(&cfg);
+	free(path);
+	free(dir);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct cli c;
+	int i;
+
+	memset(&c, 0, sizeof(c));
+	c.root = ".";
+	c.tty = isatty(STDERR_FILENO);
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-C") == 0 && i + 1 < argc)
+			c.root = argv[++i];
+		else if (strncmp(argv[i], "-C", 2) == 0 && argv[i][2])
+			c.root = argv[i] + 2;
+		else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+			c.quiet = 1;
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(usage_main, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "-V") ||
+		    !strcmp(argv[i], "--version")) {
+			printf("valo %s\n", VALO_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "valo: unknown option %s\n%s", argv[i],
+			    usage_main);
+			return EXIT_USAGE;
+		}
+	}
+	if (i == argc) {
+		fputs(usage_main, stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[i], "build") == 0)
+		return cmd_build(&c, argc - i, argv + i, 0);
+	if (strcmp(argv[i], "check") == 0)
+		return cmd_build(&c, argc - i, argv + i, 1);
+	if (strcmp(argv[i], "new") == 0)
+		return cmd_new(&c, argc - i, argv + i);
+	fprintf(stderr, "valo: unknown command \"%s\"\n%s", argv[i],
+	    usage_main);
+	return EXIT_USAGE;
+}

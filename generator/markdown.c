@@ -1,0 +1,522 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+
+#include "chart.h"
+#include "markdown.h"
+#include "util/buf.h"
+#include "util/text.h"
+
+/*
+ * cmark's allocator hooks take no context, so the arena of the thread's
+ * current page is found through a thread-local. Each block carries its
+ * size in front, which realloc needs and the arena does not keep.
+ */
+#define MD_HDR	16
+
+static _Thread_local struct arena *md_arena;
+
+static void *
+md_calloc(size_t n, size_t sz)
+{
+	size_t total = n * sz;
+	unsigned char *p = arena_alloc(md_arena, total + MD_HDR);
+
+	memset(p + MD_HDR, 0, total);
+	memcpy(p, &total, sizeof(total));
+	return p + MD_HDR;
+}
+
+static void *
+md_realloc(void *old, size_t sz)
+{
+	unsigned char *p;
+	size_t oldsz;
+
+	if (old == NULL)
+		p = arena_alloc(md_arena, sz + MD_HDR);
+	else {
+		p = (unsigned char *)old - MD_HDR;
+		memcpy(&oldsz, p, sizeof(oldsz));
+		p = arena_realloc(md_arena, p, oldsz + MD_HDR, sz + MD_HDR);
+	}
+	memcpy(p, &sz, sizeof(sz));
+	return p + MD_HDR;
+}
+
+static void
+md_free(void *p)
+{
+	(void)p;	/* the whole arena goes at once, after the page */
+}
+
+static cmark_mem md_mem = { md_calloc, md_realloc, md_free };
+
+static const char *const extensions[] = {
+	"table", "strikethrough", "autolink", "tagfilter", "tasklist"
+};
+
+/*
+ * Ids the theme and the chart blocks use; a heading must not take them.
+ * The theme keeps to "main" and names starting "valo-".
+ */
+static const char *const reserved_ids[] = { "main" };
+static const char *const reserved_prefixes[] = { "valo-", "chart-", "table-" };
+
+struct md_state {
+	const struct site	*site;
+	const struct value	*i18n;
+	struct page		*page;
+	struct arena		*arena;
+	struct diags		*diags;
+	cmark_parser		*parser;
+	struct md_result	*res;
+	size_t			 capheadings;
+	size_t			 capfragments;
+	struct buf		 tmp;
+	unsigned		 warned_line;
+	/* Same-page #links, checked once every heading id is known. */
+	struct md_fragment	*local;
+	size_t			 nlocal;
+	size_t			 caplocal;
+};
+
+void
+markdown_init(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+}
+
+static unsigned
+node_line(struct md_state *st, cmark_node *n)
+{
+	int line = 0;
+
+	for (; n != NULL && line <= 0; n = cmark_node_parent(n))
+		line = cmark_node_get_start_line(n);
+	return st->page->body_line + (unsigned)(line > 0 ? line : 1) - 1;
+}
+
+static void
+plain_text(cmark_node *n, struct buf *b)
+{
+	cmark_node *c;
+	const char *lit;
+
+	for (c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			if ((lit = cmark_node_get_literal(c)) != NULL)
+				buf_puts(b, lit);
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(b, ' ');
+			break;
+		default:
+			plain_text(c, b);
+			break;
+		}
+	}
+}
+
+static int
+id_taken(struct md_state *st, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(reserved_ids) / sizeof(reserved_ids[0]); i++)
+		if (strcmp(reserved_ids[i], id) == 0)
+			return 1;
+	for (i = 0; i < sizeof(reserved_prefixes) /
+	    sizeof(reserved_prefixes[0]); i++)
+		if (strncmp(reserved_prefixes[i], id,
+		    strlen(reserved_prefixes[i])) == 0)
+			return 1;
+	for (i = 0; i < st->res->nheadings; i++)
+		if (strcmp(st->res->headings[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Replaces a heading with the same HTML plus an id and a self-link. */
+static cmark_node *
+heading(struct md_state *st, cmark_node *n)
+{
+	struct md_result *r = st->res;
+	struct md_heading *h;
+	struct buf *b = &st->tmp;
+	cmark_node *html;
+	const char *label;
+	char *inner, *title, *id;
+	size_t base, k, ilen;
+	int level = cmark_node_get_heading_level(n);
+
+	buf_reset(b);
+	plain_text(n, b);
+	title = arena_strndup(st->arena, b->data, b->len);
+	buf_reset(b);
+	slugify(b, title, strlen(title));
+	if (b->len == 0)
+		buf_puts(b, "otsikko");
+	base = b->len;
+	for (k = 2; id_taken(st, b->data); k++) {
+		b->len = base;
+		buf_printf(b, "-%zu", k);
+	}
+	id = arena_strndup(st->arena, b->data, b->len);
+	if (r->nheadings == st->capheadings) {
+		size_t cap = st->capheadings ? st->capheadings * 2 : 16;
+		r->headings = arena_realloc(st->arena, r->headings,
+		    st->capheadings * sizeof(*h), cap * sizeof(*h));
+		st->capheadings = cap;
+	}
+	h = &r->headings[r->nheadings++];
+	h->id = id;
+	h->title = title;
+	h->level = level;
+
+	/* "<hN>inner</hN>\n": keep inner, write the tags anew. */
+	/* Raw HTML inside is not replaced yet: render it safe here. */
+	inner = cmark_render_html_with_mem(n, st->site->cfg->unsafe_html ?
+	    CMARK_OPT_UNSAFE : 0,
+	    cmark_parser_get_syntax_extensions(st->parser), &md_mem);
+	ilen = strlen(inner);
+	label = value_get(st->i18n, "heading_anchor") ?
+	    value_get(st->i18n, "heading_anchor")->str : "Linkki tähän kohtaan";
+	buf_reset(b);
+	buf_printf(b, "<h%d id=\"%s\">", level, id);
+	if (ilen >= 10)
+		buf_put(b, inner + 4, ilen - 10);
+	buf_printf(b, " <a class=\"anchor\" href=\"#%s\" aria-label=\"", id);
+	buf_put_html(b, label, strlen(label));
+	buf_puts(b, ": ");
+	buf_put_html(b, title, strlen(title));
+	buf_printf(b, "\">#</a></h%d>\n", level);
+	html = cmark_node_new_with_mem(CMARK_NODE_HTML_BLOCK, &md_mem);
+	cmark_node_set_literal(html, b->data);
+	return html;
+}
+
+static void
+add_fragment(struct md_state *st, struct md_fragment **v, size_t *len,
+    size_t *cap, struct page *to, const char *id, unsigned line)
+{
+	if (*len == *cap) {
+		size_t c = *cap ? *cap * 2 : 8;
+		*v = arena_realloc(st->arena, *v, *cap * sizeof(**v),
+		    c * sizeof(**v));
+		*cap = c;
+	}
+	(*v)[*len].to = to;
+	(*v)[*len].id = arena_strdup(st->arena, id);
+	(*v)[*len].line = line;
+	(*v)[*len].col = 0;
+	(*len)++;
+}
+
+static int
+has_scheme(const char *u)
+{
+	const char *c = u;
+
+	while ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+	    (*c >= '0' && *c <= '9') || *c == '+' || *c == '-' || *c == '.')
+		c++;
+	return c > u && *c == ':';
+}
+
+/*
+ * Joins dir and a relative path, resolving "." and "..". Returns 0, or -1
+ * if the path climbs out of content/.
+ */
+static int
+join_path(struct buf *b, const char *dir, const char *rel, size_t n)
+{
+	const char *p = rel, *end = rel + n, *seg;
+
+	buf_reset(b);
+	buf_puts(b, dir);
+	while (p < end) {
+		seg = p;
+		while (p < end && *p != '/')
+			p++;
+		if ((size_t)(p - seg) == 2 && seg[0] == '.' && seg[1] == '.') {
+			char *slash;
+			if (b->len == 0)
+				return -1;
+			slash = strrchr(b->data, '/');
+			b->len = slash ? (size_t)(slash - b->data) : 0;
+			b->data[b->len] = '\0';
+		} else if (p > seg && !((size_t)(p - seg) == 1 && *seg == '.')) {
+			if (b->len)
+				buf_putc(b, '/');
+			buf_put(b, seg, (size_t)(p - seg));
+		}
+		if (p < end)
+			p++;
+	}
+	return 0;
+}
+
+static int
+is_draft(const struct site *s, const struct page *p)
+{
+	size_t i;
+
+	for (i = 0; i < s->ndrafts; i++)
+		if (s->drafts[i] == p)
+			return 1;
+	return 0;
+}
+
+/* Rewrites a relative link or image source; checks that it exists. */
+static int
+link(struct md_state *st, cmark_node *n)
+{
+	const char *url = cmark_node_get_url(n), *hash, *target;
+	struct buf *b = &st->tmp;
+	struct page *to;
+	unsigned line = node_line(st, n);
+	size_t plen;
+	char *path;
+
+	if (url == NULL || *url == '\0' || has_scheme(url) || url[0] == '/')
+		return 0;
+	if (url[0] == '#') {
+		add_fragment(st, &st->local, &st->nlocal, &st->caplocal,
+		    st->page, url + 1, line);
+		return 0;
+	}
+	hash = strchr(url, '#');
+	plen = hash ? (size_t)(hash - url) : strcspn(url, "?");
+	if (join_path(b, st->page->dir, url, plen) == -1) {
+		diag_error(st->diags, st->page->file, line, 0,
+		    "Link to a file inside content/.",
+		    "link \"%s\" points outside the site", url);
+		return -1;
+	}
+	path = arena_strndup(st->arena, b->data, b->len);
+	if (plen > 3 && strncmp(url + plen - 3, ".md", 3) == 0) {
+		to = site_page(st->site, path);
+		if (to == NULL || (is_draft(st->site, to))) {
+			diag_error(st->diags, st->page->file, line, 0,
+			    to ? "Publish that page first, or remove the link." :
+			    "Check the path: links are written as relative "
+			    "paths to .md files, e.g. ../strategia/arvot.md.",
+			    to ? "link to the draft page %s" :
+			    "link to a page that does not exist: %s", url);
+			return -1;
+		}
+		if (hash && hash[1])
+			add_fragment(st, &st->res->fragments,
+			    &st->res->nfragments, &st->capfragments, to,
+			    hash + 1, line);
+		buf_reset(b);
+		buf_puts(b, to->url);
+		if (hash)
+			buf_puts(b, hash);
+		cmark_node_set_url(n, b->data);
+		return 0;
+	}
+	if (hmap_get(&st->site->files, path) == NULL) {
+		diag_error(st->diags, st->page->file, line, 0,
+		    "Put the file beside the page in content/, or fix the "
+		    "path.", "link to a file that does not exist: %s", url);
+		return -1;
+	}
+	target = path;
+	buf_reset(b);
+	buf_puts(b, st->site->cfg->base_path);
+	buf_puts(b, target);
+	if (plen < strlen(url))
+		buf_puts(b, url + plen);
+	cmark_node_set_url(n, b->data);
+	return 0;
+}
+
+static cmark_node *
+html_node(const char *html)
+{
+	cmark_node *n = cmark_node_new_with_mem(CMARK_NODE_HTML_BLOCK,
+	    &md_mem);
+
+	cmark_node_set_literal(n, html);
+	return n;
+}
+
+/*
+ * Raw HTML from the editor is shown as text unless the site allows it:
+ * the renderer runs unsafe, so that Valo's own HTML nodes come through.
+ */
+static cmark_node *
+escape_html(struct md_state *st, cmark_node *n)
+{
+	cmark_node *text, *para = NULL;
+	const char *lit = cmark_node_get_literal(n);
+	unsigned line = node_line(st, n);
+
+	/* One warning a line: "<b>x</b>" is two nodes but one mistake. */
+	if (line != st->warned_line)
+		diag_warn(st->diags, st->page->file, line, 0,
+		    "Write it in Markdown, or allow HTML with unsafe = true "
+		    "under [markdown] in site.conf.",
+		    "raw HTML is shown as text");
+	st->warned_line = line;
+	text = cmark_node_new_with_mem(CMARK_NODE_TEXT, &md_mem);
+	cmark_node_set_literal(text, lit ? lit : "");
+	if (cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE)
+		return text;
+	para = cmark_node_new_with_mem(CMARK_NODE_PARAGRAPH, &md_mem);
+	cmark_node_append_child(para, text);
+	return para;
+}
+
+static cmark_node *
+block(struct md_state *st, cmark_node *n)
+{
+	const char *info = cmark_node_get_fence_info(n);
+	const char *lit = cmark_node_get_literal(n);
+	struct buf out = BUF_INIT;
+	cmark_node *html = NULL;
+	const char *kind = NULL;
+
+	if (info && strcmp(info, "chart") == 0)
+		kind = "chart";
+	else if (info && strcmp(info, "table") == 0)
+		kind = "table";
+	if (kind == NULL)
+		return NULL;
+	if (chart_block(st->arena, kind, lit ? lit : "", lit ? strlen(lit) : 0,
+	    st->page->file, node_line(st, n) + 1, st->site->data, st->i18n,
+	    &out, st->diags) == 0)
+		html = html_node(out.data ? out.data : "");
+	buf_free(&out);
+	return html;
+}
+
+struct replace {
+	cmark_node	*old;
+	cmark_node	*new;
+	int		 wrap;	/* wrap old in a scrolling region instead */
+};
+
+int
+markdown_render(const struct site *s, const struct value *i18n,
+    struct page *p, const char *text, size_t len, struct arena *a,
+    struct md_result *r, struct diags *d)
+{
+	struct md_state st;
+	struct replace *rep = NULL;
+	size_t nrep = 0, caprep = 0, i, k, errors = d->errors;
+	cmark_iter *it;
+	cmark_event_type ev;
+	cmark_node *root, *n, *nn;
+	int opts = CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE |
+	    CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES;
+	int unsafe = s->cfg->unsafe_html;
+	const char *label;
+
+	memset(r, 0, sizeof(*r));
+	memset(&st, 0, sizeof(st));
+	md_arena = a;
+	st.site = s;
+	st.i18n = i18n;
+	st.page = p;
+	st.arena = a;
+	st.diags = d;
+	st.res = r;
+	st.parser = cmark_parser_new_with_mem(opts, &md_mem);
+	for (i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
+		cmark_parser_attach_syntax_extension(st.parser,
+		    cmark_find_syntax_extension(extensions[i]));
+	cmark_parser_feed(st.parser, text, len);
+	root = cmark_parser_finish(st.parser);
+
+	it = cmark_iter_new(root);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		nn = NULL;
+		k = 0;
+		if (ev == CMARK_EVENT_ENTER) {
+			switch (cmark_node_get_type(n)) {
+			case CMARK_NODE_LINK:
+			case CMARK_NODE_IMAGE:
+				link(&st, n);
+				break;
+			case CMARK_NODE_HTML_BLOCK:
+			case CMARK_NODE_HTML_INLINE:
+				if (!unsafe)
+					nn = escape_html(&st, n);
+				break;
+			case CMARK_NODE_CODE_BLOCK:
+				nn = block(&st, n);
+				break;
+			default:
+				if (n == root)
+					break;
+				if (strcmp(cmark_node_get_type_string(n),
+				    "table") == 0)
+					k = 1;
+				break;
+			}
+		} else if (cmark_node_get_type(n) == CMARK_NODE_HEADING)
+			nn = heading(&st, n);
+		if (nn == NULL && k == 0)
+			continue;
+		if (nrep == caprep) {
+			size_t c = caprep ? caprep * 2 : 16;
+			rep = arena_realloc(a, rep, caprep * sizeof(*rep),
+			    c * sizeof(*rep));
+			caprep = c;
+		}
+		rep[nrep].old = n;
+		rep[nrep].new = nn;
+		rep[nrep].wrap = k;
+		nrep++;
+	}
+	cmark_iter_free(it);
+
+	/* Changing the tree while iterating it is not safe: do it now. */
+	label = value_get(i18n, "table") ? value_get(i18n, "table")->str :
+	    "Taulukko";
+	for (i = 0; i < nrep; i++) {
+		if (rep[i].wrap) {
+			struct buf *b = &st.tmp;
+			buf_reset(b);
+			buf_puts(b, "<section class=\"table-scroll\" "
+			    "tabindex=\"0\" aria-label=\"");
+			buf_put_html(b, label, strlen(label));
+			buf_puts(b, "\">");
+			cmark_node_insert_before(rep[i].old, html_node(b->data));
+			cmark_node_insert_after(rep[i].old,
+			    html_node("</section>"));
+			continue;
+		}
+		cmark_node_replace(rep[i].old, rep[i].new);
+	}
+
+	/* #links within the page, now that all of its headings are known. */
+	for (i = 0; i < st.nlocal; i++) {
+		for (k = 0; k < r->nheadings; k++)
+			if (strcmp(r->headings[k].id, st.local[i].id) == 0)
+				break;
+		if (k == r->nheadings && strncmp(st.local[i].id, "fn", 2) != 0)
+			diag_error(d, p->file, st.local[i].line, 0,
+			    "Link to a heading of this page by its id: the "
+			    "heading text in lower case, with - for spaces.",
+			    "link to a heading that does not exist: #%s",
+			    st.local[i].id);
+	}
+
+	r->html = cmark_render_html_with_mem(root, opts,
+	    cmark_parser_get_syntax_extensions(st.parser), &md_mem);
+	r->len = strlen(r->html);
+	buf_free(&st.tmp);
+	/* Nothing to free: the arena holds every node and string. */
+	md_arena = NULL;
+	return d->errors == errors ? 0 : -1;
+}

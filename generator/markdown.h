@@ -1,0 +1,53 @@
+/*
+ * Markdown to HTML with cmark-gfm, plus what a site needs on top: heading
+ * ids and self-links, a table of contents, links between pages rewritten
+ * from .md paths to URLs (and checked), page bundle files, chart and table
+ * blocks, and raw HTML escaped unless the site allows it.
+ */
+#ifndef VALO_MARKDOWN_H
+#define VALO_MARKDOWN_H
+
+#include <stddef.h>
+
+#include "site.h"
+#include "util/arena.h"
+#include "util/diag.h"
+#include "value.h"
+
+struct md_heading {
+	const char	*id;
+	const char	*title;		/* plain text */
+	int		 level;
+};
+
+/* A link to a heading of another page, checked once all are rendered. */
+struct md_fragment {
+	struct page	*to;
+	const char	*id;
+	unsigned	 line;
+	unsigned	 col;
+};
+
+struct md_result {
+	const char		*html;
+	size_t			 len;
+	struct md_heading	*headings;	/* every heading, in order */
+	size_t			 nheadings;
+	struct md_fragment	*fragments;
+	size_t			 nfragments;
+};
+
+/* Call once, before any thread renders. */
+void	markdown_init(void);
+
+/*
+ * Renders the body of page p (text[0..len), starting at line p->body_line
+ * of p->file). All memory comes from arena a, including the result.
+ * i18n gives UI strings (the heading self-link's label). Returns 0, or -1
+ * after adding diagnostics; warnings may be added either way.
+ */
+int	markdown_render(const struct site *, const struct value *i18n,
+	    struct page *p, const char *text, size_t len, struct arena *a,
+	    struct md_result *, struct diags *);
+
+#endif

@@ -1,0 +1,242 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "content.h"
+#include "render.h"
+#include "util/mem.h"
+#include "util/text.h"
+
+static struct value *
+str(struct arena *a, const char *s)
+{
+	return s ? value_string_ref(a, s, strlen(s)) : value_null(a);
+}
+
+void
+render_env_init(struct render_env *env, const struct site *s,
+    const struct theme *t, struct arena *a)
+{
+	const struct config *c = s->cfg;
+	struct value *v = value_map(a);
+
+	env->site = s;
+	env->theme = t;
+	env->version = "Valo " VALO_VERSION;
+	value_append(a, v, "title", str(a, c->title));
+	value_append(a, v, "description", str(a, c->description));
+	value_append(a, v, "lang", str(a, c->language));
+	value_append(a, v, "base_url", str(a, c->base_url));
+	value_append(a, v, "feedback_email", str(a, c->feedback_email));
+	value_append(a, v, "home_url", str(a, c->base_path));
+	value_append(a, v, "css_url", str(a, arena_printf(a, "%scss/valo.css",
+	    c->base_path)));
+	value_append(a, v, "generator", str(a, env->version));
+	env->site_value = v;
+}
+
+/* A menu as this page sees it: which entry it is, or is under. */
+static struct value *
+menu(struct arena *a, struct page *const *pages, size_t n,
+    const struct page *p)
+{
+	struct value *l = value_list(a), *m;
+	const struct page *up;
+	size_t i;
+	int active;
+
+	for (i = 0; i < n; i++) {
+		for (active = 0, up = p; up != NULL && !active; up = up->parent)
+			active = up == pages[i];
+		m = value_map(a);
+		value_append(a, m, "title", str(a, pages[i]->title));
+		value_append(a, m, "url", str(a, pages[i]->url));
+		value_append(a, m, "current", value_bool(a, pages[i] == p));
+		value_append(a, m, "active", value_bool(a, active));
+		value_push(a, l, m);
+	}
+	return l;
+}
+
+static struct value *
+site_context(const struct render_env *env, struct arena *a,
+    const struct page *p)
+{
+	const struct site *s = env->site;
+	struct value *v = value_map(a);
+	size_t i;
+
+	for (i = 0; i < env->site_value->len; i++)
+		value_append(a, v, env->site_value->u.pairs[i].key,
+		    env->site_value->u.pairs[i].val);
+	value_append(a, v, "menu", menu(a, s->menu_pages, s->nmenu, p));
+	value_append(a, v, "footer_menu", menu(a, s->footer_pages,
+	    s->nfooter, p));
+	return v;
+}
+
+static struct value *
+toc(struct arena *a, const struct md_result *md)
+{
+	struct value *l = value_list(a), *m;
+	size_t i;
+
+	for (i = 0; i < md->nheadings; i++) {
+		if (md->headings[i].level > 3)
+			continue;
+		m = value_map(a);
+		value_append(a, m, "id", str(a, md->headings[i].id));
+		value_append(a, m, "title", str(a, md->headings[i].title));
+		value_append(a, m, "level",
+		    value_number(a, md->headings[i].level));
+		value_append(a, m, "sub", value_bool(a,
+		    md->headings[i].level == 3));
+		value_push(a, l, m);
+	}
+	return l;
+}
+
+static struct value *
+page_context(const struct render_env *env, struct arena *a,
+    const struct page *p, const struct md_result *md)
+{
+	struct value *v = value_map(a), *l;
+	const struct page *up;
+	struct page **crumbs;
+	size_t i, n;
+	static const char *const kinds[] = { "home", "section", "page" };
+
+	value_append(a, v, "title", str(a, p->title));
+	value_append(a, v, "description", str(a, p->description));
+	value_append(a, v, "summary", str(a, p->summary));
+	value_append(a, v, "url", str(a, p->url));
+	value_append(a, v, "permalink", str(a, arena_printf(a, "%s%s",
+	    env->site->cfg->base_url,
+	    p->url + strlen(env->site->cfg->base_path))));
+	value_append(a, v, "kind", str(a, kinds[p->kind]));
+	value_append(a, v, "is_home", value_bool(a, p->kind == PAGE_HOME));
+	value_append(a, v, "is_section", value_bool(a,
+	    p->kind == PAGE_SECTION));
+	value_append(a, v, "is_page", value_bool(a, p->kind == PAGE_PAGE));
+	value_append(a, v, "draft", value_bool(a, p->draft));
+	value_append(a, v, "date", p->date ? value_string(a, p->date, 10) :
+	    value_null(a));
+	value_append(a, v, "date_display", str(a, p->date_display));
+	value_append(a, v, "lang", str(a, env->site->cfg->language));
+	value_append(a, v, "content", value_string_ref(a, md->html, md->len));
+	l = p->toc && md->nheadings > 1 ? toc(a, md) : value_list(a);
+	value_append(a, v, "toc", l);
+	value_append(a, v, "has_toc", value_bool(a, l->len > 0));
+	value_append(a, v, "tags", p->tags ? p->tags : value_list(a));
+	value_append(a, v, "has_tags", value_bool(a, p->tags && p->tags->len));
+
+	/* Breadcrumbs: home first, the page itself not included. */
+	for (n = 0, up = p->parent; up != NULL; up = up->parent)
+		n++;
+	crumbs = arena_alloc(a, (n ? n : 1) * sizeof(*crumbs));
+	for (i = n, up = p->parent; up != NULL; up = up->parent)
+		crumbs[--i] = (struct page *)up;
+	l = value_list(a);
+	for (i = 0; i < n; i++)
+		value_push(a, l, crumbs[i]->ref);
+	value_append(a, v, "breadcrumbs", l);
+
+	value_append(a, v, "has_pager", value_bool(a, p->prev || p->next));
+	if (p->prev)
+		value_append(a, v, "prev", p->prev->ref);
+	if (p->next)
+		value_append(a, v, "next", p->next->ref);
+	if (p->parent)
+		value_append(a, v, "section", p->parent->ref);
+	l = value_list(a);
+	for (i = 0; i < p->nchildren; i++)
+		if (p->children[i]->kind == PAGE_PAGE)
+			value_push(a, l, p->children[i]->ref);
+	value_append(a, v, "pages", l);
+	value_append(a, v, "has_pages", value_bool(a, l->len > 0));
+	l = value_list(a);
+	for (i = 0; i < p->nchildren; i++)
+		if (p->children[i]->kind == PAGE_SECTION)
+			value_push(a, l, p->children[i]->ref);
+	value_append(a, v, "sections", l);
+	value_append(a, v, "has_sections", value_bool(a, l->len > 0));
+	return v;
+}
+
+static int
+apply(const struct render_env *env, struct arena *a, const struct page *p,
+    const char *tmpl, struct value *page, struct buf *out, struct diags *d)
+{
+	struct value *ctx = value_map(a);
+	char *err = NULL;
+
+	value_append(a, ctx, "site", site_context(env, a, p));
+	value_append(a, ctx, "i18n", env->theme->i18n);
+	value_append(a, ctx, "data", env->site->data);
+	value_append(a, ctx, "page", page);
+	buf_reset(out);
+	if (mu_render(env->theme->templates, tmpl, ctx, out, &err) == -1) {
+		diag_error(d, p ? p->file : env->theme->dir, 0, 0,
+		    "Check the theme's templates.", "cannot render the page "
+		    "with template \"%s\": %s", tmpl, err ? err : "error");
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+render_page(const struct render_env *env, struct page *p, struct arena *a,
+    struct buf *src, struct buf *out, struct md_result *md,
+    struct diags *d)
+{
+	static const char *const layouts[] = { "home", "section", "page" };
+	const char *body = "";
+	size_t len = 0, bad, i;
+
+	if (!p->implicit) {
+		if (source_read(env->site->src, p->file, src, PAGE_MAX_SIZE,
+		    NULL) == -1) {
+			diag_error(d, p->file, 0, 0, NULL,
+			    "cannot read the file");
+			return -1;
+		}
+		if (!utf8_valid(src->data, src->len, &bad)) {
+			diag_error(d, p->file, line_of(src->data, bad), 0,
+			    "Save the file as UTF-8 (most editors have it "
+			    "under \"Save as\" or \"Encoding\").",
+			    "the text is not valid UTF-8");
+			return -1;
+		}
+		if (p->body_off <= src->len) {
+			body = src->data + p->body_off;
+			len = src->len - p->body_off;
+		}
+	}
+	if (markdown_render(env->site, env->theme->i18n, p, body, len, a, md,
+	    d) == -1)
+		return -1;
+	p->ids = xcalloc(md->nheadings ? md->nheadings : 1, sizeof(*p->ids));
+	for (i = 0; i < md->nheadings; i++)
+		p->ids[i] = xstrdup(md->headings[i].id);
+	p->nids = md->nheadings;
+	return apply(env, a, p, p->layout ? p->layout : layouts[p->kind],
+	    page_context(env, a, p, md), out, d);
+}
+
+int
+render_404(const struct render_env *env, struct arena *a, struct buf *out,
+    struct diags *d)
+{
+	struct value *page = value_map(a), *t;
+	const char *title;
+
+	t = value_get(env->theme->i18n, "not_found_title");
+	title = t && t->type == VAL_STRING ? t->str : "Sivua ei löytynyt";
+	value_append(a, page, "title", str(a, title));
+	value_append(a, page, "kind", str(a, "404"));
+	value_append(a, page, "url", str(a, arena_printf(a, "%s404.html",
+	    env->site->cfg->base_path)));
+	value_append(a, page, "lang", str(a, env->site->cfg->language));
+	value_append(a, page, "breadcrumbs", value_list(a));
+	return apply(env, a, NULL, "404", page, out, d);
+}

@@ -1,0 +1,98 @@
+/*
+ * The site model: what the load and resolve steps build and the render
+ * step reads. After content_resolve it is read-only, so render workers
+ * share it without locks; the only fields written later are the per-page
+ * results a page's own worker fills in (see struct page).
+ */
+#ifndef VALO_SITE_H
+#define VALO_SITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "source.h"
+#include "util/arena.h"
+#include "util/hmap.h"
+#include "value.h"
+
+enum page_kind { PAGE_HOME, PAGE_SECTION, PAGE_PAGE };
+
+struct page {
+	enum page_kind	 kind;
+	char		*src;		/* "strategia/arvot.md", below content/ */
+	char		*file;		/* "content/strategia/arvot.md" */
+	char		*dir;		/* folder of src: "strategia", or "" */
+	char		*url;		/* "/strategia/arvot/", with base path */
+	char		*out;		/* "strategia/arvot/index.html" */
+	int		 implicit;	/* a section with no _index.md */
+
+	/* From the front matter (strings live in the site arena). */
+	struct value	*fm;
+	const char	*title;
+	const char	*description;
+	const char	*summary;
+	const char	*date;		/* YYYY-MM-DD, or NULL */
+	const char	*layout;
+	const char	*menu;		/* "main", "footer", "none" or NULL */
+	const char	*slug;
+	struct value	*aliases;	/* list of strings, or NULL */
+	struct value	*tags;		/* list of strings, or NULL */
+	int		 draft;
+	int		 toc;
+	long		 weight;	/* 0: none given, sorts last */
+	char		 date_display[16];	/* "23.11.2026" */
+
+	size_t		 body_off;	/* where the Markdown starts */
+	unsigned	 body_line;	/* its line in the file */
+	uint64_t	 size;
+	uint64_t	 mtime_ns;
+
+	struct page	*parent;	/* enclosing section; NULL for home */
+	struct page	**children;	/* sections: sorted members */
+	size_t		 nchildren;
+	size_t		 capchildren;
+	struct page	*prev;		/* neighbours among the pages */
+	struct page	*next;
+	struct value	*ref;		/* {title, url, ...} for lists */
+
+	/*
+	 * Heading ids, written by the one worker that renders this page and
+	 * read only after every worker has finished (for #fragment checks).
+	 */
+	char		**ids;
+	size_t		 nids;
+};
+
+struct site {
+	struct config	*cfg;		/* borrowed */
+	struct source	*src;		/* borrowed */
+	struct arena	 arena;		/* front matter and site values */
+	struct page	**pages;	/* every page that is built, by src */
+	size_t		 npages;
+	struct page	*home;
+	struct hmap	 by_src;	/* src path -> page (drafts too) */
+	struct hmap	 by_url;	/* url -> page */
+	struct hmap	 files;		/* content file path -> source_file */
+	struct source_list content;	/* every file under content/ */
+	struct value	*data;		/* data file name -> value */
+	struct value	*menu;		/* [{title, url, page}] main menu */
+	struct value	*footer_menu;
+	struct page	**menu_pages;	/* the pages behind menu entries */
+	size_t		 nmenu;
+	struct page	**footer_pages;
+	size_t		 nfooter;
+	struct page	**drafts;	/* left out: links to them are errors */
+	size_t		 ndrafts;
+	struct page	**all;		/* every page struct, for freeing */
+	size_t		 nall;
+	size_t		 capall;
+};
+
+void	site_init(struct site *, struct config *, struct source *);
+void	site_free(struct site *);
+
+/* Returns the page built from content path src, or NULL. */
+struct page	*site_page(const struct site *, const char *src);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * The theme: its Mustache templates compiled once, its UI strings for the
+ * site's language, and the list of its static files.
+ */
+#ifndef VALO_THEME_H
+#define VALO_THEME_H
+
+#include <stdint.h>
+
+#include "mustache.h"
+#include "source.h"
+#include "util/arena.h"
+#include "util/diag.h"
+#include "value.h"
+
+struct theme {
+	char			*dir;		/* "themes/default" */
+	struct mu_set		*templates;
+	struct value		*i18n;		/* key -> text, in the arena */
+	struct source_list	 statics;	/* below dir/static */
+	uint64_t		 hash;		/* of templates and strings */
+};
+
+/*
+ * Loads theme name for language lang; values go into arena. Templates must
+ * define home, section, page and 404, and every partial they name.
+ * Returns 0, or -1 after adding diagnostics.
+ */
+int	theme_load(struct theme *, struct source *, struct arena *,
+	    const char *name, const char *lang, struct diags *);
+void	theme_free(struct theme *);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * String-keyed hash map with open addressing. Keys are borrowed: they must
+ * outlive the map. Used for the site's link tables (source path and URL to
+ * page), which must stay fast at 100,000 pages.
+ */
+#ifndef VALO_HMAP_H
+#define VALO_HMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hmap_slot {
+	const char	*key;
+	void		*val;
+	uint64_t	 hash;
+};
+
+struct hmap {
+	struct hmap_slot	*slots;
+	size_t			 len;
+	size_t			 cap;	/* a power of two, or 0 */
+};
+
+#define HMAP_INIT { NULL, 0, 0 }
+
+uint64_t	 hash_bytes(const void *, size_t);
+/* Returns the value stored under key, or NULL. */
+void		*hmap_get(const struct hmap *, const char *key);
+/*
+ * Stores val under key unless the key is there already; returns the value
+ * that was there (the map is then unchanged), or NULL.
+ */
+void		*hmap_put(struct hmap *, const char *key, void *val);
+void		 hmap_free(struct hmap *);
+
+#endif

@@ -1,0 +1,2 @@
+echo salainen > ../salaisuus.txt
+ln -s ../../salaisuus.txt content/salaisuus.md

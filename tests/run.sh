@@ -1,0 +1,48 @@
+#!/bin/sh
+# make check: every test suite, then the same C tests again under
+# AddressSanitizer and UndefinedBehaviorSanitizer, then the browser checks.
+# Each suite ends with "N passed, N failed"; the last line adds them up.
+B=${B:-build}
+TOTAL_PASS=0 TOTAL_FAIL=0 BROKEN=
+
+suite() {
+	name=$1; shift
+	echo "== $name"
+	out=$B/log-$(echo "$name" | tr ' /' '--').txt
+	"$@" >"$out" 2>&1
+	status=$?
+	cat "$out"
+	counts=$(grep -E '^([a-z]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+	if [ -z "$counts" ]; then
+		# node --test prints "# pass N" and "# fail N".
+		p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$out" | tail -1)
+		f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$out" | tail -1)
+	else
+		p=$(echo "$counts" | sed 's/.*\b\([0-9][0-9]*\) passed.*/\1/')
+		f=$(echo "$counts" | sed 's/.* \([0-9][0-9]*\) failed.*/\1/')
+	fi
+	TOTAL_PASS=$((TOTAL_PASS + ${p:-0}))
+	TOTAL_FAIL=$((TOTAL_FAIL + ${f:-0}))
+	if [ "$status" != 0 ] || [ -z "$p" ]; then
+		BROKEN="$BROKEN, $name"
+		[ "${f:-0}" = 0 ] && TOTAL_FAIL=$((TOTAL_FAIL + 1))
+	fi
+}
+
+suite "unit" "$B/unit"
+suite "mustache spec" "$B/mustache-spec" tests/spec/mustache
+suite "golden sites" tests/sites.sh "$B/valo"
+suite "bad input" tests/bad.sh "$B/valo"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+suite "unit (sanitizers)" "$B/unit-asan"
+suite "mustache spec (sanitizers)" "$B/mustache-spec-asan" tests/spec/mustache
+WORK=$B/test-sites-asan suite "golden sites (sanitizers)" tests/sites.sh "$B/valo-asan"
+WORK=$B/test-bad-asan suite "bad input (sanitizers)" tests/bad.sh "$B/valo-asan"
+if [ -d tests/browser ]; then
+	suite "browser" tests/browser/run.sh "$B/valo"
+fi
+
+[ -n "$BROKEN" ] && echo "failing suites: ${BROKEN#, }"
+echo "check: $TOTAL_PASS passed, $TOTAL_FAIL failed"
+[ "$TOTAL_FAIL" = 0 ] && [ -z "$BROKEN" ]
