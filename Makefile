@@ -8,7 +8,7 @@ WARN	 = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wno-unused-parameter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LIBS	 = $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
+LIBS	 = $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -ldl -lm
 CPPFLAGS = -D_GNU_SOURCE -DVALO_VERSION=\"0.1\" -iquote generator $(PKG_CFLAGS)
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined

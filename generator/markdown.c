@@ -1,8 +1,11 @@
+#include <dlfcn.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
 
 #include "chart.h"
 #include "markdown.h"
@@ -55,7 +58,7 @@ md_free(void *p)
 static cmark_mem md_mem = { md_calloc, md_realloc, md_free };
 
 static const char *const extensions[] = {
-	"table", "strikethrough", "autolink", "tagfilter", "tasklist"
+	"table", "strikethrough", "autolink", "tasklist"
 };
 
 /*
@@ -83,10 +86,79 @@ struct md_state {
 	size_t			 caplocal;
 };
 
+/*
+ * cmark-gfm 0.29 keeps its table of special inline characters in a process
+ * global: each parser adds its extensions' characters when it starts on
+ * inlines and removes them when done, through the exported function below.
+ * With parsers in several threads, one thread's removal breaks another's
+ * strikethrough and autolinks mid-page. Valo defines the function itself,
+ * which the library's own calls then reach (they go through the PLT), and
+ * makes it do nothing; markdown_init sets the characters once, through the
+ * library's definition, before any thread starts. All of Valo's parsers
+ * use the same extensions, so one constant table is right for all.
+ *
+ * If that interposition ever stops taking effect (a static build, another
+ * linker), markdown_init notices and inline parsing falls back to one
+ * thread at a time under finish_lock: slower, never wrong.
+ */
+static void (*real_manage)(cmark_parser *, int);
+static int finish_serialized;
+static pthread_mutex_t finish_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+cmark_manage_extensions_special_characters(cmark_parser *parser, int add)
+{
+	(void)parser;
+	(void)add;
+}
+
+/* Returns 1 if the second of two parses still sees strikethrough. */
+static int
+special_chars_stay(void)
+{
+	static const char text[] = "~~a~~\n";
+	cmark_parser *p;
+	cmark_node *doc;
+	char *html;
+	int i, ok = 1;
+
+	for (i = 0; i < 2; i++) {
+		p = cmark_parser_new(0);
+		cmark_parser_attach_syntax_extension(p,
+		    cmark_find_syntax_extension("strikethrough"));
+		cmark_parser_feed(p, text, sizeof(text) - 1);
+		doc = cmark_parser_finish(p);
+		html = cmark_render_html(doc, 0,
+		    cmark_parser_get_syntax_extensions(p));
+		ok = ok && strstr(html, "<del>") != NULL;
+		free(html);
+		cmark_node_free(doc);
+		cmark_parser_free(p);
+	}
+	return ok;
+}
+
+/* Call once, before any thread renders. */
 void
 markdown_init(void)
 {
+	cmark_parser *p;
+	size_t i;
+
 	cmark_gfm_core_extensions_ensure_registered();
+	if (real_manage == NULL) {
+		*(void **)&real_manage = dlsym(RTLD_NEXT,
+		    "cmark_manage_extensions_special_characters");
+		if (real_manage == NULL)
+			real_manage = cmark_manage_extensions_special_characters;
+		p = cmark_parser_new(0);
+		for (i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
+			cmark_parser_attach_syntax_extension(p,
+			    cmark_find_syntax_extension(extensions[i]));
+		real_manage(p, 1);
+		cmark_parser_free(p);
+		finish_serialized = !special_chars_stay();
+	}
 }
 
 static unsigned
@@ -131,13 +203,22 @@ id_taken(struct md_state *st, const char *id)
 	for (i = 0; i < sizeof(reserved_ids) / sizeof(reserved_ids[0]); i++)
 		if (strcmp(reserved_ids[i], id) == 0)
 			return 1;
+	for (i = 0; i < st->res->nheadings; i++)
+		if (strcmp(st->res->headings[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+/* A heading whose slug starts like the theme's own ids gets "h-" first. */
+static int
+reserved_prefix(const char *id)
+{
+	size_t i;
+
 	for (i = 0; i < sizeof(reserved_prefixes) /
 	    sizeof(reserved_prefixes[0]); i++)
 		if (strncmp(reserved_prefixes[i], id,
 		    strlen(reserved_prefixes[i])) == 0)
-			return 1;
-	for (i = 0; i < st->res->nheadings; i++)
-		if (strcmp(st->res->headings[i].id, id) == 0)
 			return 1;
 	return 0;
 }
@@ -162,6 +243,11 @@ heading(struct md_state *st, cmark_node *n)
 	slugify(b, title, strlen(title));
 	if (b->len == 0)
 		buf_puts(b, "otsikko");
+	if (reserved_prefix(b->data)) {
+		buf_reset(b);
+		buf_puts(b, "h-");
+		slugify(b, title, strlen(title));
+	}
 	base = b->len;
 	for (k = 2; id_taken(st, b->data); k++) {
 		b->len = base;
@@ -273,6 +359,48 @@ is_draft(const struct site *s, const struct page *p)
 	return 0;
 }
 
+/*
+ * A relative link written as an address ("../arvot/") rather than a file:
+ * resolved the way a browser would, from the page's own URL, and checked
+ * against the addresses of the site.
+ */
+static int
+url_link(struct md_state *st, cmark_node *n, const char *url, size_t plen,
+    const char *hash, unsigned line)
+{
+	struct buf *b = &st->tmp;
+	struct page *to;
+	char *dir;
+	size_t dl = strlen(st->page->url);
+
+	/* "/sub/a/b/" -> "sub/a/b", the folder the browser resolves from. */
+	dir = arena_strndup(st->arena, st->page->url + 1, dl > 1 ? dl - 2 : 0);
+	if (join_path(b, dir, url, plen) == -1) {
+		diag_error(st->diags, st->page->file, line, 0,
+		    "Link to a page of the site.",
+		    "link \"%s\" points outside the site", url);
+		return -1;
+	}
+	dir = arena_printf(st->arena, "/%s%s", b->data, b->len ? "/" : "");
+	to = hmap_get(&st->site->by_url, dir);
+	if (to == NULL) {
+		diag_error(st->diags, st->page->file, line, 0,
+		    "Check the address, or link to the page's .md file "
+		    "instead, e.g. ../strategia/arvot.md.",
+		    "link to a page that does not exist: %s", url);
+		return -1;
+	}
+	if (hash && hash[1])
+		add_fragment(st, &st->res->fragments, &st->res->nfragments,
+		    &st->capfragments, to, hash + 1, line);
+	buf_reset(b);
+	buf_puts(b, dir);
+	if (hash)
+		buf_puts(b, hash);
+	cmark_node_set_url(n, b->data);
+	return 0;
+}
+
 /* Rewrites a relative link or image source; checks that it exists. */
 static int
 link(struct md_state *st, cmark_node *n)
@@ -293,6 +421,8 @@ link(struct md_state *st, cmark_node *n)
 	}
 	hash = strchr(url, '#');
 	plen = hash ? (size_t)(hash - url) : strcspn(url, "?");
+	if (plen > 0 && url[plen - 1] == '/')
+		return url_link(st, n, url, plen, hash, line);
 	if (join_path(b, st->page->dir, url, plen) == -1) {
 		diag_error(st->diags, st->page->file, line, 0,
 		    "Link to a file inside content/.",
@@ -434,7 +564,11 @@ markdown_render(const struct site *s, const struct value *i18n,
 		cmark_parser_attach_syntax_extension(st.parser,
 		    cmark_find_syntax_extension(extensions[i]));
 	cmark_parser_feed(st.parser, text, len);
+	if (finish_serialized)
+		pthread_mutex_lock(&finish_lock);
 	root = cmark_parser_finish(st.parser);
+	if (finish_serialized)
+		pthread_mutex_unlock(&finish_lock);
 
 	it = cmark_iter_new(root);
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
