@@ -138,7 +138,6 @@ special_chars_stay(void)
 	return ok;
 }
 
-/* Call once, before any thread renders. */
 void
 markdown_init(void)
 {
@@ -159,6 +158,12 @@ markdown_init(void)
 		cmark_parser_free(p);
 		finish_serialized = !special_chars_stay();
 	}
+}
+
+int
+markdown_parallel(void)
+{
+	return real_manage != NULL && !finish_serialized;
 }
 
 static unsigned

@@ -39,6 +39,11 @@ struct md_result {
 
 /* Call once, before any thread renders. */
 void	markdown_init(void);
+/*
+ * Returns 1 if parsers in several threads run fully in parallel; 0 if
+ * markdown_init found it had to serialise inline parsing (see markdown.c).
+ */
+int	markdown_parallel(void);
 
 /*
  * Renders the body of page p (text[0..len), starting at line p->body_line

@@ -39,6 +39,7 @@ suite "unit (sanitizers)" "$B/unit-asan"
 suite "mustache spec (sanitizers)" "$B/mustache-spec-asan" tests/spec/mustache
 WORK=$B/test-sites-asan suite "golden sites (sanitizers)" tests/sites.sh "$B/valo-asan"
 WORK=$B/test-bad-asan suite "bad input (sanitizers)" tests/bad.sh "$B/valo-asan"
+suite "editors' guide examples" tests/ohje/run.sh "$B/valo"
 if [ -d tests/browser ]; then
 	suite "browser" tests/browser/run.sh "$B/valo"
 fi
