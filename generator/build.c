@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +6,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "cache.h"
 #include "config.h"
 #include "content.h"
 #include "data.h"
@@ -17,24 +17,17 @@
 #include "source.h"
 #include "theme.h"
 #include "util/mem.h"
+#include "util/pool.h"
 
-/* A heading link to check once every page has its ids. */
-struct fragment {
-	const struct page	*from;
-	struct page		*to;
-	char			*id;
-	unsigned		 line;
-};
-
+/* What one render thread owns. */
 struct worker {
-	struct build		*b;
-	pthread_t		 thread;
-	struct diags		 diags;
-	struct fragment		*frags;
-	size_t			 nfrags;
-	size_t			 capfrags;
-	size_t			 files;
-	int			 reporter;	/* the calling thread */
+	struct arena	 arena;		/* reset after every page */
+	struct buf	 src;
+	struct buf	 html;
+	struct diags	 diags;
+	size_t		 files;
+	size_t		 rendered;
+	struct timespec	 last;		/* of the last progress report */
 };
 
 struct build {
@@ -42,136 +35,128 @@ struct build {
 	struct site		*site;
 	struct render_env	 env;
 	struct output		*out;
-	atomic_size_t		 next;	/* next page to take */
+	struct cache		*cache;		/* NULL: render every page */
+	struct worker		*workers;
 	atomic_size_t		 done;
 };
 
 static void
-render_one(struct worker *w, struct page *p, struct arena *a,
-    struct buf *src, struct buf *html)
+render_one(struct build *b, struct worker *w, struct page *p)
 {
-	struct build *b = w->b;
 	struct md_result md;
-	size_t i;
+	size_t i, errors = w->diags.len;
 	int rc;
 
-	memset(&md, 0, sizeof(md));
-	rc = render_page(&b->env, p, a, src, html, &md, &w->diags);
-	/* Even a failed page reports its links: every error at once. */
-	for (i = 0; i < md.nfragments; i++) {
-		struct fragment *f;
-		w->frags = xgrow(w->frags, &w->capfrags, w->nfrags + 1,
-		    sizeof(*w->frags));
-		f = &w->frags[w->nfrags++];
-		f->from = p;
-		f->to = md.fragments[i].to;
-		f->id = xstrdup(md.fragments[i].id);
-		f->line = md.fragments[i].line;
+	/* Unchanged since the last build: the old file stands as it is. */
+	if (b->cache && cache_restore(b->cache, b->site, p)) {
+		if (output_keep(b->out, p->out) == 0) {
+			w->files++;
+			return;
+		}
+		page_forget(p);
 	}
+	memset(&md, 0, sizeof(md));
+	rc = render_page(&b->env, p, &w->arena, &w->src, &w->html, &md,
+	    &w->diags);
+	w->rendered++;
+	/* Even a failed page reports its links: every error at once. */
+	p->links = xcalloc(md.nfragments ? md.nfragments : 1,
+	    sizeof(*p->links));
+	for (i = 0; i < md.nfragments; i++) {
+		p->links[i].to = md.fragments[i].to;
+		p->links[i].id = xstrdup(md.fragments[i].id);
+		p->links[i].line = md.fragments[i].line;
+	}
+	p->nlinks = md.nfragments;
 	if (rc == -1)
 		return;
-	if (b->out && output_write(b->out, p->out, html->data, html->len) ==
-	    -1)
+	if (b->out && output_write(b->out, p->out, w->html.data,
+	    w->html.len) == -1)
 		diag_error(&w->diags, p->out, 0, 0, NULL,
 		    "cannot write the output file: %s", strerror(errno));
 	else
 		w->files++;
-}
-
-static void *
-work(void *arg)
-{
-	struct worker *w = arg;
-	struct build *b = w->b;
-	struct arena a = ARENA_INIT;
-	struct buf src = BUF_INIT, html = BUF_INIT;
-	size_t i, n = b->site->npages;
-	struct timespec last = { 0, 0 }, now;
-
-	while ((i = atomic_fetch_add(&b->next, 1)) < n) {
-		render_one(w, b->site->pages[i], &a, &src, &html);
-		arena_reset(&a);
-		atomic_fetch_add(&b->done, 1);
-		if (w->reporter && b->opts->progress) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (now.tv_sec * 1000 + now.tv_nsec / 1000000 -
-			    (last.tv_sec * 1000 + last.tv_nsec / 1000000) >
-			    100) {
-				b->opts->progress(atomic_load(&b->done), n,
-				    b->opts->progress_arg);
-				last = now;
-			}
-		}
-	}
-	arena_free(&a);
-	buf_free(&src);
-	buf_free(&html);
-	return NULL;
-}
-
-static int
-jobs_for(const struct build_opts *o, const struct config *c, size_t pages)
-{
-	long n = o->jobs ? o->jobs : c->jobs ? c->jobs :
-	    sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (n < 1)
-		n = 1;
-	if (n > 64)
-		n = 64;
-	if ((size_t)n > pages)
-		n = pages ? (long)pages : 1;
-	return (int)n;
+	p->clean = w->diags.len == errors;
 }
 
 static void
-render_all(struct build *b, struct build_stats *st, struct diags *d)
+render_item(void *arg, int worker, size_t i)
 {
-	struct site *s = b->site;
-	struct worker *w;
-	size_t i, k, nfr = 0;
-	int n = jobs_for(b->opts, s->cfg, s->npages);
+	struct build *b = arg;
+	struct worker *w = &b->workers[worker];
+	struct timespec now;
+	size_t done;
 
-	st->jobs = n;
-	w = xcalloc((size_t)n, sizeof(*w));
-	for (i = 0; i < (size_t)n; i++)
-		w[i].b = b;
-	w[0].reporter = 1;
-	for (i = 1; i < (size_t)n; i++)
-		if (pthread_create(&w[i].thread, NULL, work, &w[i]) != 0) {
-			/* Fewer threads is slower, not wrong. */
-			n = (int)i;
-			break;
+	render_one(b, w, b->site->pages[i]);
+	arena_reset(&w->arena);
+	done = atomic_fetch_add(&b->done, 1) + 1;
+	/* The calling thread reports, at most ten times a second. */
+	if (worker == 0 && b->opts->progress) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - w->last.tv_sec) * 1000 +
+		    (now.tv_nsec - w->last.tv_nsec) / 1000000 > 100) {
+			b->opts->progress(done, b->site->npages,
+			    b->opts->progress_arg);
+			w->last = now;
 		}
-	work(&w[0]);
-	for (i = 1; i < (size_t)n; i++)
-		pthread_join(w[i].thread, NULL);
-	st->pages = s->npages;
-	for (i = 0; i < (size_t)n; i++) {
-		diags_move(d, &w[i].diags);
-		st->files += w[i].files;
-		nfr += w[i].nfrags;
 	}
-	/* Links to headings of other pages, now that all ids are known. */
-	for (i = 0; i < (size_t)n; i++) {
-		for (k = 0; k < w[i].nfrags; k++) {
-			struct fragment *f = &w[i].frags[k];
-			size_t j;
-			for (j = 0; j < f->to->nids; j++)
-				if (strcmp(f->to->ids[j], f->id) == 0)
+}
+
+static int
+jobs_for(const struct build_opts *o, const struct config *c)
+{
+	int n = o->jobs ? o->jobs : c->jobs ? c->jobs : pool_cores();
+
+	return n > 64 ? 64 : n;
+}
+
+/* Links to headings of other pages, now that every page has its ids. */
+static void
+check_links(const struct site *s, struct diags *d)
+{
+	size_t i, k, j;
+
+	for (i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		for (k = 0; k < p->nlinks; k++) {
+			const struct page_link *l = &p->links[k];
+			/* A page that failed has no ids to check against. */
+			if (l->to->ids == NULL)
+				continue;
+			for (j = 0; j < l->to->nids; j++)
+				if (strcmp(l->to->ids[j], l->id) == 0)
 					break;
-			if (j == f->to->nids && f->to->ids != NULL)
-				diag_error(d, f->from->file, f->line, 0,
+			if (j == l->to->nids)
+				diag_error(d, p->file, l->line, 0,
 				    "Check the heading's id: its text in lower "
 				    "case, with - for spaces.",
-				    "%s has no heading #%s", f->to->file,
-				    f->id);
-			free(f->id);
+				    "%s has no heading #%s", l->to->file,
+				    l->id);
 		}
-		free(w[i].frags);
 	}
-	(void)nfr;
-	free(w);
+}
+
+static void
+render_all(struct build *b, int jobs, struct build_stats *st,
+    struct diags *d)
+{
+	struct site *s = b->site;
+	size_t i;
+
+	b->workers = xcalloc((size_t)jobs, sizeof(*b->workers));
+	st->jobs = pool_run(jobs, s->npages, render_item, b);
+	for (i = 0; i < (size_t)jobs; i++) {
+		struct worker *w = &b->workers[i];
+		diags_move(d, &w->diags);
+		st->files += w->files;
+		st->pages += w->rendered;
+		arena_free(&w->arena);
+		buf_free(&w->src);
+		buf_free(&w->html);
+	}
+	free(b->workers);
+	b->workers = NULL;
+	check_links(s, d);
 }
 
 /* An old address: a small page that sends the reader to the new one. */
@@ -255,6 +240,31 @@ write_extras(struct build *b, struct theme *t, struct build_stats *st,
 	arena_free(&a);
 }
 
+static double
+since(struct timespec *t)
+{
+	struct timespec now;
+	double s;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	s = (double)(now.tv_sec - t->tv_sec) +
+	    (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+	*t = now;
+	return s;
+}
+
+/* "dir/public" -> "dir/.public.valo-cache", beside the output. */
+static char *
+cache_path(const char *outdir)
+{
+	const char *slash = strrchr(outdir, '/');
+
+	if (slash == NULL)
+		return xasprintf(".%s.valo-cache", outdir);
+	return xasprintf("%.*s/.%s.valo-cache", (int)(slash - outdir), outdir,
+	    slash + 1);
+}
+
 int
 build_site(const struct build_opts *o, struct build_stats *st,
     struct diags *d)
@@ -265,12 +275,19 @@ build_site(const struct build_opts *o, struct build_stats *st,
 	struct theme theme;
 	struct output out;
 	struct build b;
-	char *conf, *outdir = NULL;
+	struct cache cache;
+	struct timespec now, t;
+	uint64_t key = 0, start_ns;
+	char *conf, *outdir = NULL, *cachefile = NULL;
 	size_t i, errors = d->errors;
-	int rc = -1, have_out = 0;
+	int rc = -1, have_out = 0, jobs;
 
 	memset(st, 0, sizeof(*st));
 	memset(&theme, 0, sizeof(theme));
+	memset(&cache, 0, sizeof(cache));
+	clock_gettime(CLOCK_REALTIME, &now);
+	start_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+	clock_gettime(CLOCK_MONOTONIC, &t);
 	memset(&b, 0, sizeof(b));
 	conf = xasprintf("%s/site.conf", o->root);
 	if (config_load(&cfg, conf, "site.conf", d) == -1) {
@@ -287,13 +304,16 @@ build_site(const struct build_opts *o, struct build_stats *st,
 		goto out0;
 	site_init(&site, &cfg, src);
 	markdown_init();
-	content_load(&site, d);
+	jobs = jobs_for(o, &cfg);
+	content_load(&site, jobs, d);
 	data_load(&site, d);
 	theme_load(&theme, src, &site.arena, cfg.theme, cfg.language, d);
+	st->t_load = since(&t);
 	if (d->errors != errors)
 		goto out;
 	if (content_resolve(&site, d) == -1)
 		goto out;
+	st->t_resolve = since(&t);
 	for (i = 0; i < site.npages; i++) {
 		struct page *p = site.pages[i];
 		if (p->layout && !mu_set_has(theme.templates, p->layout))
@@ -316,23 +336,38 @@ build_site(const struct build_opts *o, struct build_stats *st,
 			goto out;
 		have_out = 1;
 		b.out = &out;
+		key = cache_key(&site, theme.hash);
+		cachefile = cache_path(outdir);
+		if (out.have_old) {
+			cache_load(&cache, cachefile, key);
+			if (cache.len > 0)
+				b.cache = &cache;
+		}
 	}
-	render_all(&b, st, d);
+	render_all(&b, jobs, st, d);
+	st->t_render = since(&t);
 	if (d->errors == errors)
 		write_extras(&b, &theme, st, d);
+	st->t_extras = since(&t);
 	if (have_out) {
 		if (d->errors != errors)
 			output_abort(&out);
 		else if (output_commit(&out, d) == 0) {
 			st->written = atomic_load(&out.written);
 			st->kept = atomic_load(&out.kept);
+			/* Without a cache the next build is slower, not wrong. */
+			if (cache_save(&site, key, cachefile, start_ns) == -1)
+				unlink(cachefile);
 		}
+		st->t_commit = since(&t);
 	}
 	if (d->errors == errors)
 		rc = 0;
 out:
 	if (have_out)
 		output_free(&out);
+	cache_free(&cache);
+	free(cachefile);
 	free(outdir);
 	theme_free(&theme);
 	site_free(&site);

@@ -27,6 +27,12 @@ struct build_stats {
 	size_t	written;	/* of which written anew */
 	size_t	kept;		/* of which unchanged, linked */
 	int	jobs;
+	/* Seconds spent in each step, for --timings. */
+	double	t_load;		/* settings, listing, front matter, data, theme */
+	double	t_resolve;
+	double	t_render;	/* pages, in parallel */
+	double	t_extras;	/* aliases, 404, static and bundle files */
+	double	t_commit;	/* swapping the output in, removing the old */
 };
 
 /*

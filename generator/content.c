@@ -5,6 +5,7 @@
 
 #include "content.h"
 #include "util/mem.h"
+#include "util/pool.h"
 #include "util/text.h"
 #include "yaml.h"
 
@@ -24,22 +25,35 @@ site_init(struct site *s, struct config *cfg, struct source *src)
 	s->src = src;
 }
 
-static void
-page_free(struct page *p)
+void
+page_forget(struct page *p)
 {
 	size_t i;
 
+	for (i = 0; i < p->nids; i++)
+		free(p->ids[i]);
+	free(p->ids);
+	for (i = 0; i < p->nlinks; i++)
+		free(p->links[i].id);
+	free(p->links);
+	p->ids = NULL;
+	p->links = NULL;
+	p->nids = p->nlinks = 0;
+	p->clean = 0;
+}
+
+static void
+page_free(struct page *p)
+{
 	if (p == NULL)
 		return;
+	page_forget(p);
 	free(p->src);
 	free(p->file);
 	free(p->dir);
 	free(p->url);
 	free(p->out);
 	free(p->children);
-	for (i = 0; i < p->nids; i++)
-		free(p->ids[i]);
-	free(p->ids);
 	free(p);
 }
 
@@ -59,6 +73,9 @@ site_free(struct site *s)
 	hmap_free(&s->by_url);
 	hmap_free(&s->files);
 	source_list_free(&s->content);
+	for (i = 0; i < (size_t)s->narenas; i++)
+		arena_free(&s->arenas[i]);
+	free(s->arenas);
 	arena_free(&s->arena);
 	memset(s, 0, sizeof(*s));
 }
@@ -339,8 +356,8 @@ apply_front_matter(struct page *p, struct value *fm, unsigned fm_line,
  * not grow with the size of the site's text.
  */
 static int
-load_page(struct site *s, struct page *p, const struct source_file *f,
-    struct buf *b, struct diags *d)
+load_page(struct source *src, struct arena *a, struct page *p,
+    const struct source_file *f, struct buf *b, struct diags *d)
 {
 	size_t fm_off, fm_len, body_off, bad;
 	struct value *fm;
@@ -348,6 +365,7 @@ load_page(struct site *s, struct page *p, const struct source_file *f,
 
 	p->size = f->size;
 	p->mtime_ns = f->mtime_ns;
+	p->ino = f->ino;
 	if (f->size == 0) {
 		diag_error(d, p->file, 1, 1,
 		    "Start the file with front matter: a line ---, "
@@ -361,13 +379,13 @@ load_page(struct site *s, struct page *p, const struct source_file *f,
 		    (unsigned long long)f->size, PAGE_MAX_SIZE);
 		return -1;
 	}
-	if (source_read(s->src, p->file, b, HEAD_SIZE, &whole) == -1) {
+	if (source_read(src, p->file, b, HEAD_SIZE, &whole) == -1) {
 		diag_error(d, p->file, 0, 0, NULL, "cannot read the file: %s", strerror(errno));
 		return -1;
 	}
 	r = front_matter_split(b->data, b->len, &fm_off, &fm_len, &body_off);
 	if (r == -1 && !whole) {
-		if (source_read(s->src, p->file, b, 0, &whole) == -1) {
+		if (source_read(src, p->file, b, 0, &whole) == -1) {
 			diag_error(d, p->file, 0, 0, NULL,
 			    "cannot read the file: %s", strerror(errno));
 			return -1;
@@ -394,8 +412,9 @@ load_page(struct site *s, struct page *p, const struct source_file *f,
 		return -1;
 	}
 	p->body_off = body_off;
+	p->fm_hash = hash_bytes(b->data, body_off);
 	p->body_line = line_of(b->data, body_off);
-	fm = yaml_parse(&s->arena, b->data + fm_off, fm_len, p->file, 1, d);
+	fm = yaml_parse(a, b->data + fm_off, fm_len, p->file, 1, d);
 	if (fm == NULL)
 		return -1;
 	return apply_front_matter(p, fm, 1, d);
@@ -409,16 +428,36 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-int
-content_load(struct site *s, struct diags *d)
+/* What one loading thread owns; its arena lives as long as the site. */
+struct loader {
+	struct site		*site;
+	struct page		**pages;
+	const struct source_file **files;
+	struct buf		*bufs;
+	struct diags		*diags;
+};
+
+static void
+load_item(void *arg, int worker, size_t i)
 {
-	struct buf b = BUF_INIT;
+	struct loader *l = arg;
+
+	load_page(l->site->src, &l->site->arenas[worker], l->pages[i],
+	    l->files[i], &l->bufs[worker], &l->diags[worker]);
+}
+
+int
+content_load(struct site *s, int jobs, struct diags *d)
+{
+	struct loader l;
 	struct page *p;
-	size_t i, errors = d->errors;
+	size_t i, n = 0, cap = 0, errors = d->errors;
 	const char *base;
+	int k;
 
 	if (source_list(s->src, "content", &s->content, d) == -1)
 		return -1;
+	memset(&l, 0, sizeof(l));
 	for (i = 0; i < s->content.len; i++) {
 		const struct source_file *f = &s->content.v[i];
 		hmap_put(&s->files, f->path, (void *)f);
@@ -432,10 +471,32 @@ content_load(struct site *s, struct diags *d)
 		    f->path);
 		if (p->kind == PAGE_HOME)
 			s->home = p;
-		load_page(s, p, f, &b, d);
 		hmap_put(&s->by_src, p->src, p);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			l.pages = xrealloc(l.pages, cap * sizeof(*l.pages));
+			l.files = xrealloc(l.files, cap * sizeof(*l.files));
+		}
+		l.pages[n] = p;
+		l.files[n++] = f;
 	}
-	buf_free(&b);
+	/* Reading front matter is mostly waiting on the files: in parallel. */
+	if (jobs < 1)
+		jobs = 1;
+	s->narenas = jobs;
+	s->arenas = xcalloc((size_t)jobs, sizeof(*s->arenas));
+	l.site = s;
+	l.bufs = xcalloc((size_t)jobs, sizeof(*l.bufs));
+	l.diags = xcalloc((size_t)jobs, sizeof(*l.diags));
+	pool_run(jobs, n, load_item, &l);
+	for (k = 0; k < jobs; k++) {
+		diags_move(d, &l.diags[k]);
+		buf_free(&l.bufs[k]);
+	}
+	free(l.bufs);
+	free(l.diags);
+	free(l.pages);
+	free(l.files);
 	return d->errors == errors ? 0 : -1;
 }
 

@@ -47,6 +47,8 @@ data_load(struct site *s, struct diags *d)
 			    "Save the file as UTF-8.", "not valid UTF-8 text");
 			continue;
 		}
+		s->data_hash = s->data_hash * 31 ^ hash_bytes(b.data, b.len) ^
+		    hash_bytes(f->path, strlen(f->path));
 		name = arena_strndup(&s->arena, f->path + 5,
 		    (size_t)(dot - f->path - 5));
 		if (value_get(s->data, name) != NULL) {

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ static const char usage_main[] =
 
 static const char usage_build[] =
 "usage: valo build [--out DIR] [--drafts] [--base-url URL] [--jobs N]\n"
+"                  [--timings]\n"
 "\n"
 "Builds the site. The output goes to a staging folder first and replaces\n"
 "the old output only when the whole build succeeded.\n"
@@ -53,10 +55,11 @@ static const char usage_build[] =
 "  --out DIR       output folder (default: [site] output, public)\n"
 "  --drafts        include pages marked draft: true\n"
 "  --base-url URL  the address the site is published at\n"
-"  --jobs N        render threads (default: one per core)\n";
+"  --jobs N        render threads (default: one per core)\n"
+"  --timings       print the time each step took\n";
 
 static const char usage_check[] =
-"usage: valo check [--drafts]\n"
+"usage: valo check [--drafts] [--timings]\n"
 "\n"
 "Checks everything build checks (front matter, links, headings, data,\n"
 "charts, templates) and writes nothing.\n";
@@ -104,6 +107,7 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 		{ "drafts", no_argument, NULL, 'd' },
 		{ "base-url", required_argument, NULL, 'b' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "timings", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -112,7 +116,7 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 	struct diags d = DIAGS_INIT;
 	struct timespec t0, t1;
 	char *end;
-	int ch, rc;
+	int ch, rc, timings = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.root = c->root;
@@ -139,6 +143,9 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 				fputs("valo: --jobs takes 1 to 64\n", stderr);
 				return EXIT_USAGE;
 			}
+			break;
+		case 't':
+			timings = 1;
 			break;
 		case 'h':
 			fputs(check_only ? usage_check : usage_build, stdout);
@@ -169,6 +176,10 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 			    "threads\n", st.pages, st.written + st.kept,
 			    st.written, st.kept, s, st.jobs);
 	}
+	if (timings)
+		fprintf(stderr, "valo: load %.3f s, resolve %.3f s, render %.3f "
+		    "s, other files %.3f s, swap %.3f s\n", st.t_load,
+		    st.t_resolve, st.t_render, st.t_extras, st.t_commit);
 	rc = report(&d, c);
 	diags_free(&d);
 	return rc;
@@ -330,6 +341,13 @@ main(int argc, char *argv[])
 	struct cli c;
 	int i;
 
+	/*
+	 * libyaml and cmark allocate and free tens of kilobytes per page;
+	 * without this glibc hands the memory back to the kernel after each
+	 * page and takes it again, zeroed, for the next: a page fault storm.
+	 */
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+	mallopt(M_TOP_PAD, 4 * 1024 * 1024);
 	memset(&c, 0, sizeof(c));
 	c.root = ".";
 	c.tty = isatty(STDERR_FILENO);

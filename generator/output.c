@@ -55,17 +55,35 @@ output_begin(struct output *o, const char *dir, struct diags *d)
 	return 0;
 }
 
+/*
+ * Makes the folders above path. Most often only the last one is missing
+ * (the page's own folder), so that is tried first, going up only on ENOENT.
+ */
+static int
+make_dir(char *p)
+{
+	char *s;
+	int rc;
+
+	if (mkdir(p, 0755) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT || (s = strrchr(p, '/')) == NULL || s == p)
+		return -1;
+	*s = '\0';
+	rc = make_dir(p);
+	*s = '/';
+	return rc == 0 && (mkdir(p, 0755) == 0 || errno == EEXIST) ? 0 : -1;
+}
+
 static int
 make_parents(const char *path)
 {
-	char *p = xstrdup(path), *s;
+	char *p = xstrdup(path), *s = strrchr(p, '/');
 	int rc = 0;
 
-	for (s = strchr(p + 1, '/'); s != NULL; s = strchr(s + 1, '/')) {
+	if (s != NULL && s != p) {
 		*s = '\0';
-		if (mkdir(p, 0755) == -1 && errno != EEXIST)
-			rc = -1;
-		*s = '/';
+		rc = make_dir(p);
 	}
 	free(p);
 	return rc;
@@ -169,6 +187,22 @@ out:
 }
 
 int
+output_keep(struct output *o, const char *rel)
+{
+	char *path;
+	int rc;
+
+	if (!o->have_old)
+		return -1;
+	path = xasprintf("%s/%s", o->staging, rel);
+	rc = link_old(o, rel, path);
+	free(path);
+	if (rc == 0)
+		atomic_fetch_add(&o->kept, 1);
+	return rc;
+}
+
+int
 output_copy(struct output *o, const char *rel, const char *from)
 {
 	struct buf b = BUF_INIT;
@@ -186,6 +220,34 @@ output_copy(struct output *o, const char *rel, const char *from)
 	return rc;
 }
 
+/*
+ * Removes the previous output, now at path. Removing ten thousand folders
+ * takes longer than the rest of a rebuild, and nobody needs to wait for
+ * it: the tree is renamed aside and a child process removes it while valo
+ * returns. Without a child it is removed here.
+ */
+static void
+discard(const char *path, struct diags *d)
+{
+	char *trash = xasprintf("%s.trash.%ld", path, (long)getpid());
+	pid_t pid;
+
+	if (rename(path, trash) == 0 && (pid = fork()) != -1) {
+		if (pid == 0) {
+			/* A new session: the shell's ^C does not stop it. */
+			setsid();
+			remove_tree(trash);
+			_exit(0);
+		}
+		free(trash);
+		return;
+	}
+	if (remove_tree(access(trash, F_OK) == 0 ? trash : path) == -1)
+		diag_warn(d, path, 0, 0, "Remove it by hand.",
+		    "cannot remove the previous output: %s", strerror(errno));
+	free(trash);
+}
+
 int
 output_commit(struct output *o, struct diags *d)
 {
@@ -199,10 +261,7 @@ output_commit(struct output *o, struct diags *d)
 	/* One atomic step: readers see either the old or the new site. */
 	if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->final,
 	    RENAME_EXCHANGE) == 0) {
-		if (remove_tree(o->staging) == -1)
-			diag_warn(d, o->staging, 0, 0, "Remove it by hand.",
-			    "cannot remove the previous output: %s",
-			    strerror(errno));
+		discard(o->staging, d);
 		return 0;
 	}
 	if (errno != EINVAL && errno != ENOSYS)

@@ -33,6 +33,12 @@ int	output_begin(struct output *, const char *dir, struct diags *);
 int	output_write(struct output *, const char *rel, const void *data,
 	    size_t len);
 
+/*
+ * Takes rel over from the old output unchanged (a page the rebuild cache
+ * says is the same). Returns 0, or -1 if there is no such old file.
+ */
+int	output_keep(struct output *, const char *rel);
+
 /* Copies the file at OS path from to rel. Returns 0, or -1 with errno. */
 int	output_copy(struct output *, const char *rel, const char *from);
 

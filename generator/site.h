@@ -43,10 +43,12 @@ struct page {
 	long		 weight;	/* 0: none given, sorts last */
 	char		 date_display[16];	/* "23.11.2026" */
 
+	uint64_t	 fm_hash;	/* of everything before the body */
 	size_t		 body_off;	/* where the Markdown starts */
 	unsigned	 body_line;	/* its line in the file */
 	uint64_t	 size;
 	uint64_t	 mtime_ns;
+	uint64_t	 ino;
 
 	struct page	*parent;	/* enclosing section; NULL for home */
 	struct page	**children;	/* sections: sorted members */
@@ -57,17 +59,30 @@ struct page {
 	struct value	*ref;		/* {title, url, ...} for lists */
 
 	/*
-	 * Heading ids, written by the one worker that renders this page and
-	 * read only after every worker has finished (for #fragment checks).
+	 * Written by the one worker that renders this page (or taken from
+	 * the rebuild cache) and read only after every worker has finished:
+	 * its heading ids and its links to headings of other pages, which
+	 * are checked once every page's ids are known.
 	 */
 	char		**ids;
 	size_t		 nids;
+	struct page_link *links;
+	size_t		 nlinks;
+	int		 clean;		/* rendered without any diagnostic */
+};
+
+struct page_link {
+	struct page	*to;
+	char		*id;
+	unsigned	 line;
 };
 
 struct site {
 	struct config	*cfg;		/* borrowed */
 	struct source	*src;		/* borrowed */
-	struct arena	 arena;		/* front matter and site values */
+	struct arena	 arena;		/* site values */
+	struct arena	*arenas;	/* front matter, one per load thread */
+	int		 narenas;
 	struct page	**pages;	/* every page that is built, by src */
 	size_t		 npages;
 	struct page	*home;
@@ -76,6 +91,7 @@ struct site {
 	struct hmap	 files;		/* content file path -> source_file */
 	struct source_list content;	/* every file under content/ */
 	struct value	*data;		/* data file name -> value */
+	uint64_t	 data_hash;	/* of every data file's bytes */
 	struct value	*menu;		/* [{title, url, page}] main menu */
 	struct value	*footer_menu;
 	struct page	**menu_pages;	/* the pages behind menu entries */
@@ -91,6 +107,9 @@ struct site {
 
 void	site_init(struct site *, struct config *, struct source *);
 void	site_free(struct site *);
+
+/* Frees what a render (or the cache) gave p: ids and links. */
+void	page_forget(struct page *);
 
 /* Returns the page built from content path src, or NULL. */
 struct page	*site_page(const struct site *, const char *src);

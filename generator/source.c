@@ -87,7 +87,9 @@ walk(struct source *s, const char *rel, const char *realtop,
 		free(cos);
 		child = xasprintf("%s/%s", rel, e->d_name);
 		cos = source_path(s, child);
-		if (lstat(cos, &st) == -1) {
+		/* Relative to the open folder: no walk of the whole path. */
+		if (fstatat(dirfd(dir), e->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1) {
 			diag_error(d, child, 0, 0, NULL, "cannot read: %s",
 			    strerror(errno));
 			rc = -1;

@@ -1,0 +1,64 @@
+/*
+ * The rebuild cache: a plain file beside the output folder that lets a
+ * build skip pages whose source has not changed since the last build of
+ * the same site. Safe to delete at any time; a build without it renders
+ * every page.
+ *
+ * It holds a key for everything that all pages depend on (settings,
+ * theme, data, every page's front matter and path) and, per page, what
+ * identifies its source file (size, modification time, inode) with the
+ * page's heading ids and its links to other pages' headings, so links can
+ * still be checked without rendering the page.
+ */
+#ifndef VALO_CACHE_H
+#define VALO_CACHE_H
+
+#include <stdint.h>
+
+#include "site.h"
+#include "util/hmap.h"
+
+struct cache_page {
+	char		*src;
+	uint64_t	 size;
+	uint64_t	 mtime_ns;
+	uint64_t	 ino;
+	char		*ids;		/* "id\nid\n..." */
+	char		*links;		/* "to-src\tid\tline\n..." */
+};
+
+struct cache {
+	uint64_t		 key;
+	struct cache_page	*v;
+	size_t			 len;
+	size_t			 cap;
+	struct hmap		 by_src;
+};
+
+/* Returns the key of everything the pages of s share. */
+uint64_t	cache_key(const struct site *, uint64_t theme_hash);
+
+/*
+ * Reads the cache at path if its key is key; otherwise leaves c empty.
+ * A missing or unreadable cache is not an error.
+ */
+void	cache_load(struct cache *, const char *path, uint64_t key);
+
+/*
+ * If p's source is unchanged since c was written, restores p's ids and
+ * links and returns 1; otherwise returns 0.
+ */
+int	cache_restore(const struct cache *, const struct site *,
+	    struct page *);
+
+/*
+ * Writes the cache of the pages of s that rendered cleanly, leaving out
+ * sources changed at or after since_ns (their times cannot yet tell a
+ * later edit apart). Returns 0, or -1 with errno set.
+ */
+int	cache_save(const struct site *, uint64_t key, const char *path,
+	    uint64_t since_ns);
+
+void	cache_free(struct cache *);
+
+#endif

@@ -1,0 +1,44 @@
+#!/bin/sh
+# Rebuilds with the cache: after one page changes, a rebuild renders only
+# what it must, rewrites only the files whose bytes changed, and gives the
+# same output as a build from scratch; a cached page's link to a heading
+# that has since gone is still an error.
+VALO=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+TESTS=$(cd "$(dirname "$0")" && pwd)
+WORK=${WORK:-$TESTS/../build/test-rebuild}
+. "$TESTS/lib.sh"
+pass=0 fail=0
+ok() { pass=$((pass+1)); }
+no() { echo "FAIL $*"; fail=$((fail+1)); }
+
+site=$WORK/site
+assemble "$TESTS/sites/basic" "$site" || exit 1
+"$VALO" -q -C "$site" build || no "first build failed"
+[ -f "$site/.public.valo-cache" ] && ok || no "no cache written beside public/"
+touch -d '2000-01-01' $(find "$site/public" -type f)
+printf '\nLisätty kappale.\n' >>"$site/content/strategia/linjaus-yksi.md"
+"$VALO" -C "$site" build 2>"$WORK/stderr" || no "rebuild failed"
+# The changed page, and arvot.md, whose warning is not cached but shown
+# again on every build.
+grep -q '^valo: 2 pages, ' "$WORK/stderr" && ok ||
+	no "rebuild rendered other pages too: $(cat "$WORK/stderr")"
+changed=$(find "$site/public" -type f -newermt '2001-01-01' | sed "s|$site/public/||" | sort | tr '\n' ' ')
+[ "$changed" = "strategia/linjaus-yksi/index.html " ] && ok ||
+	no "files rewritten: $changed (want only strategia/linjaus-yksi/index.html)"
+"$VALO" -q -C "$site" build --out "$WORK/cold" || no "cold build failed"
+diff -r "$site/public" "$WORK/cold" >/dev/null && ok ||
+	no "rebuild differs from a build from scratch"
+
+# Home links to arvot.md#avoimuus; home itself is unchanged and cached.
+sed -i 's/^## Avoimuus$/## Avoin toiminta/' "$site/content/strategia/arvot.md"
+before=$(find "$site/public" -type f -exec md5sum {} + | sort)
+"$VALO" -q -C "$site" build 2>"$WORK/stderr2"
+status=$?
+[ "$status" = 1 ] && ok || no "build with a broken cached link: status $status, not 1"
+grep -qF 'content/_index.md:5: error: content/strategia/arvot.md has no heading #avoimuus' "$WORK/stderr2" && ok ||
+	no "no error for the cached page's broken link: $(cat "$WORK/stderr2")"
+after=$(find "$site/public" -type f -exec md5sum {} + | sort)
+[ "$before" = "$after" ] && ok || no "a failed rebuild changed public/"
+
+echo "rebuild: $pass passed, $fail failed"
+[ "$fail" = 0 ]
