@@ -34,6 +34,7 @@ suite "mustache spec" "$B/mustache-spec" tests/spec/mustache
 suite "golden sites" tests/sites.sh "$B/valo"
 suite "bad input" tests/bad.sh "$B/valo"
 suite "rebuild" tests/rebuild.sh "$B/valo"
+suite "command line" tests/cli.sh "$B/valo"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 suite "unit (sanitizers)" "$B/unit-asan"
@@ -41,6 +42,7 @@ suite "mustache spec (sanitizers)" "$B/mustache-spec-asan" tests/spec/mustache
 WORK=$B/test-sites-asan suite "golden sites (sanitizers)" tests/sites.sh "$B/valo-asan"
 WORK=$B/test-bad-asan suite "bad input (sanitizers)" tests/bad.sh "$B/valo-asan"
 WORK=$B/test-rebuild-asan suite "rebuild (sanitizers)" tests/rebuild.sh "$B/valo-asan"
+WORK=$B/test-cli-asan suite "command line (sanitizers)" tests/cli.sh "$B/valo-asan"
 suite "editors' guide examples" tests/ohje/run.sh "$B/valo"
 if [ -d tests/browser ]; then
 	suite "browser" tests/browser/run.sh "$B/valo"

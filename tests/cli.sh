@@ -1,0 +1,50 @@
+#!/bin/sh
+# The command line: exit statuses, help, valo new and valo check.
+VALO=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+TESTS=$(cd "$(dirname "$0")" && pwd)
+WORK=${WORK:-$TESTS/../build/test-cli}
+. "$TESTS/lib.sh"
+pass=0 fail=0
+expect() { # STATUS DESCRIPTION COMMAND...
+	want=$1 what=$2; shift 2
+	"$@" >"$WORK/out" 2>"$WORK/err"; got=$?
+	if [ "$got" = "$want" ]; then pass=$((pass+1)); else
+		echo "FAIL $what: status $got, not $want"; cat "$WORK/err"; fail=$((fail+1)); fi
+}
+has() { # FILE TEXT DESCRIPTION
+	if grep -qF -- "$2" "$1"; then pass=$((pass+1)); else
+		echo "FAIL $3: no \"$2\" in:"; cat "$1"; fail=$((fail+1)); fi
+}
+
+site=$WORK/site
+assemble "$TESTS/sites/basic" "$site" || exit 1
+expect 0 "--version" "$VALO" --version
+has "$WORK/out" "valo 0.1" "--version prints the version"
+expect 0 "--help" "$VALO" --help
+has "$WORK/out" "usage: valo" "--help prints usage"
+expect 0 "build --help" "$VALO" build --help
+has "$WORK/out" "--drafts" "build --help names its options"
+expect 2 "no command" "$VALO"
+expect 2 "unknown command" "$VALO" -C "$site" publsh
+has "$WORK/err" 'unknown command "publsh"' "unknown command is named"
+expect 2 "unknown option" "$VALO" -C "$site" build --fast
+expect 0 "check of a good site" "$VALO" -C "$site" check
+[ -e "$site/public" ] && { echo "FAIL check wrote public/"; fail=$((fail+1)); } || pass=$((pass+1))
+expect 0 "new page" "$VALO" -C "$site" new strategia/uusi-linjaus
+has "$site/content/strategia/uusi-linjaus.md" 'title: "Uusi linjaus"' "new page has a title from its name"
+has "$site/content/strategia/uusi-linjaus.md" "draft: true" "new page is a draft"
+echo "muokattu" >>"$site/content/strategia/uusi-linjaus.md"
+expect 1 "new refuses to overwrite" "$VALO" -C "$site" new strategia/uusi-linjaus
+has "$WORK/err" "not overwriting" "the refusal says why"
+has "$site/content/strategia/uusi-linjaus.md" "muokattu" "the editor's work is kept"
+expect 2 "new outside content" "$VALO" -C "$site" new ../ulos
+expect 0 "build with drafts" "$VALO" -q -C "$site" build --drafts --out "$WORK/drafts"
+[ -f "$WORK/drafts/strategia/uusi-linjaus/index.html" ] && pass=$((pass+1)) ||
+	{ echo "FAIL --drafts did not build the draft"; fail=$((fail+1)); }
+expect 0 "build without drafts" "$VALO" -q -C "$site" build --out "$WORK/nodrafts"
+[ -e "$WORK/nodrafts/strategia/uusi-linjaus" ] && { echo "FAIL a draft was built"; fail=$((fail+1)); } || pass=$((pass+1))
+expect 0 "base url" "$VALO" -q -C "$site" build --base-url https://example.org/kainuu --out "$WORK/sub"
+has "$WORK/sub/strategia/index.html" 'href="/kainuu/strategia/arvot/"' "links carry the base path"
+expect 1 "bad base url" "$VALO" -q -C "$site" build --base-url ftp://x --out "$WORK/ftp"
+echo "cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]
