@@ -187,6 +187,45 @@ write_alias(struct build *b, const struct page *p, const char *url,
 	free(rel);
 }
 
+/* sitemap.xml for search engines, and a robots.txt that names it. */
+static void
+write_sitemap(struct build *b, const struct theme *t, struct buf *h,
+    struct build_stats *st, struct diags *d)
+{
+	const struct site *s = b->site;
+	const char *base = s->cfg->base_url, *bp = s->cfg->base_path;
+	size_t i;
+
+	buf_reset(h);
+	buf_puts(h, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	for (i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		buf_puts(h, "<url><loc>");
+		buf_put_html(h, base, strlen(base));
+		buf_put_html(h, p->url + strlen(bp), strlen(p->url + strlen(bp)));
+		buf_puts(h, "</loc>");
+		if (p->date)
+			buf_printf(h, "<lastmod>%.10s</lastmod>", p->date);
+		buf_puts(h, "</url>\n");
+	}
+	buf_puts(h, "</urlset>\n");
+	if (b->out && output_write(b->out, "sitemap.xml", h->data, h->len) == -1)
+		diag_error(d, "sitemap.xml", 0, 0, NULL, "cannot write: %s",
+		    strerror(errno));
+	st->files++;
+	for (i = 0; i < t->statics.len; i++)
+		if (strcmp(t->statics.v[i].path, "robots.txt") == 0)
+			return;
+	buf_reset(h);
+	buf_printf(h, "User-agent: *\nAllow: /\nSitemap: %ssitemap.xml\n",
+	    base);
+	if (b->out && output_write(b->out, "robots.txt", h->data, h->len) == -1)
+		diag_error(d, "robots.txt", 0, 0, NULL, "cannot write: %s",
+		    strerror(errno));
+	st->files++;
+}
+
 static void
 write_extras(struct build *b, struct theme *t, struct build_stats *st,
     struct diags *d)
@@ -205,6 +244,7 @@ write_extras(struct build *b, struct theme *t, struct build_stats *st,
 			st->files++;
 		}
 	}
+	write_sitemap(b, t, &h, st, d);
 	if (render_404(&b->env, &a, &h, d) == 0 && b->out) {
 		if (output_write(b->out, "404.html", h.data, h.len) == -1)
 			diag_error(d, "404.html", 0, 0, NULL, "cannot write");
