@@ -129,7 +129,8 @@ check_links(const struct site *s, struct diags *d)
 			if (j == l->to->nids)
 				diag_error(d, p->file, l->line, 0,
 				    "Check the heading's id: its text in lower "
-				    "case, with - for spaces.",
+				    "case, with a for ä and å, o for ö, and - "
+				    "for spaces and punctuation.",
 				    "%s has no heading #%s", l->to->file,
 				    l->id);
 		}

@@ -96,6 +96,16 @@ row_end(int c, void *arg)
 					r->failed = 1;
 					return;
 				}
+		/* Excel in Finnish saves "CSV" with semicolons. */
+		if (r->col == 1 && strchr(r->header[0], ';') != NULL) {
+			diag_error(r->diags, r->file, r->line, 0,
+			    "Save it as comma-separated CSV (in Excel: \"CSV "
+			    "UTF-8 (comma delimited)\"), or replace each ; "
+			    "with a comma.", "the columns are separated by "
+			    "semicolons, not commas");
+			r->failed = 1;
+			return;
+		}
 		r->ncols = r->col;
 		r->rows = value_list(r->arena);
 		r->rows->line = 1;

@@ -497,8 +497,8 @@ escape_html(struct md_state *st, cmark_node *n)
 	/* One warning a line: "<b>x</b>" is two nodes but one mistake. */
 	if (line != st->warned_line)
 		diag_warn(st->diags, st->page->file, line, 0,
-		    "Write it in Markdown, or allow HTML with unsafe = true "
-		    "under [markdown] in site.conf.",
+		    "Write it in Markdown: **bold**, *italic*, "
+		    "[link](page.md).",
 		    "raw HTML is shown as text");
 	st->warned_line = line;
 	text = cmark_node_new_with_mem(CMARK_NODE_TEXT, &md_mem);
@@ -531,6 +531,34 @@ block(struct md_state *st, cmark_node *n)
 		html = html_node(out.data ? out.data : "");
 	buf_free(&out);
 	return html;
+}
+
+/*
+ * cmark-gfm writes the footnote back-links with an English label; a
+ * Finnish page gets the theme's words instead.
+ */
+static void
+footnote_label(struct md_state *st, struct md_result *r)
+{
+	static const char en[] = "aria-label=\"Back to content\"";
+	const struct value *v = value_get(st->i18n, "footnote_back");
+	const char *p, *from = r->html;
+	struct buf b = BUF_INIT;
+
+	if (v == NULL || v->type != VAL_STRING ||
+	    strstr(r->html, en) == NULL)
+		return;
+	while ((p = strstr(from, en)) != NULL) {
+		buf_put(&b, from, (size_t)(p - from));
+		buf_puts(&b, "aria-label=\"");
+		buf_put_html(&b, v->str, v->len);
+		buf_putc(&b, '"');
+		from = p + sizeof(en) - 1;
+	}
+	buf_puts(&b, from);
+	r->html = arena_strndup(st->arena, b.data, b.len);
+	r->len = b.len;
+	buf_free(&b);
 }
 
 struct replace {
@@ -645,8 +673,9 @@ markdown_render(const struct site *s, const struct value *i18n,
 				break;
 		if (k == r->nheadings && strncmp(st.local[i].id, "fn", 2) != 0)
 			diag_error(d, p->file, st.local[i].line, 0,
-			    "Link to a heading of this page by its id: the "
-			    "heading text in lower case, with - for spaces.",
+			    "Link to a heading of this page by its id: its "
+			    "text in lower case, with a for ä and å, o for ö, "
+			    "and - for spaces and punctuation.",
 			    "link to a heading that does not exist: #%s",
 			    st.local[i].id);
 	}
@@ -654,6 +683,7 @@ markdown_render(const struct site *s, const struct value *i18n,
 	r->html = cmark_render_html_with_mem(root, opts,
 	    cmark_parser_get_syntax_extensions(st.parser), &md_mem);
 	r->len = strlen(r->html);
+	footnote_label(&st, r);
 	buf_free(&st.tmp);
 	/* Nothing to free: the arena holds every node and string. */
 	md_arena = NULL;

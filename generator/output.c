@@ -31,30 +31,6 @@ remove_tree(const char *dir)
 	return nftw(dir, rm_entry, 32, FTW_DEPTH | FTW_PHYS);
 }
 
-int
-output_begin(struct output *o, const char *dir, struct diags *d)
-{
-	const char *slash = strrchr(dir, '/');
-	struct stat st;
-
-	memset(o, 0, sizeof(o[0]));
-	o->final = xstrdup(dir);
-	if (slash)
-		o->staging = xasprintf("%.*s/.%s.staging",
-		    (int)(slash - dir), dir, slash + 1);
-	else
-		o->staging = xasprintf(".%s.staging", dir);
-	o->have_old = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
-	/* A staging folder left by a build that was killed. */
-	if (remove_tree(o->staging) == -1 || mkdir(o->staging, 0755) == -1) {
-		diag_error(d, o->staging, 0, 0,
-		    "Check that the folder is writable.",
-		    "cannot make the staging folder: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * Makes the folders above path. Most often only the last one is missing
  * (the page's own folder), so that is tried first, going up only on ENOENT.
@@ -87,6 +63,31 @@ make_parents(const char *path)
 	}
 	free(p);
 	return rc;
+}
+
+int
+output_begin(struct output *o, const char *dir, struct diags *d)
+{
+	const char *slash = strrchr(dir, '/');
+	struct stat st;
+
+	memset(o, 0, sizeof(o[0]));
+	o->final = xstrdup(dir);
+	if (slash)
+		o->staging = xasprintf("%.*s/.%s.staging",
+		    (int)(slash - dir), dir, slash + 1);
+	else
+		o->staging = xasprintf(".%s.staging", dir);
+	o->have_old = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+	/* A staging folder left by a build that was killed. */
+	if (remove_tree(o->staging) == -1 || make_parents(o->staging) == -1 ||
+	    mkdir(o->staging, 0755) == -1) {
+		diag_error(d, o->staging, 0, 0,
+		    "Check that the folder is writable.",
+		    "cannot make the staging folder: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static int
