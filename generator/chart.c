@@ -86,13 +86,10 @@ struct line {
 	int		 ellipsis;	/* the text was cut after this line */
 };
 
-#define WRAP_MAX_LINES	8
-
 struct wrapped {
-	struct line	 l[WRAP_MAX_LINES];
+	struct line	*l;		/* in the arena */
 	size_t		 n;
 	int		 cut;		/* some text is not shown */
-	size_t		 widest;	/* characters in the longest line */
 };
 
 /* One block being rendered. Pointers are borrowed or in the arena. */
@@ -199,20 +196,27 @@ trim_end(const char *s, size_t n)
 }
 
 /*
- * Breaks s into at most maxlines lines of at most width characters, at
- * spaces where there are any. What does not fit is cut and the last
- * line ends in an ellipsis: callers show the full text elsewhere (the
- * table, a <title>). width must be at least 2.
+ * Breaks s into lines of at most width characters, at spaces where there
+ * are any. With maxlines 0 every character is shown, on as many lines as
+ * it takes. Otherwise what does not fit on maxlines lines is cut and the
+ * last line ends in an ellipsis: callers show the full text elsewhere
+ * (the table, a <title>). width must be at least 2.
  */
 static void
-wrap(const char *s, size_t n, size_t width, size_t maxlines,
-    struct wrapped *w)
+wrap(struct arena *a, const char *s, size_t n, size_t width,
+    size_t maxlines, struct wrapped *w)
 {
-	size_t pos = 0, i, cps, end, sp, cut, c;
+	size_t pos = 0, i, cps, end, sp, cut;
 
 	memset(w, 0, sizeof(*w));
-	if (maxlines > WRAP_MAX_LINES)
-		maxlines = WRAP_MAX_LINES;
+	/*
+	 * A line broken at a space is followed by one that ends past the
+	 * first one's window, so every two lines take at least width
+	 * characters.
+	 */
+	if (maxlines == 0)
+		maxlines = 2 * (cp_count(s, n) / width) + 3;
+	w->l = arena_calloc(a, maxlines, sizeof(*w->l));
 	while (pos < n && is_space((unsigned char)s[pos]))
 		pos++;
 	while (pos < n && w->n < maxlines) {
@@ -260,24 +264,87 @@ wrap(const char *s, size_t n, size_t width, size_t maxlines,
 		w->l[0].s = s;
 		w->n = 1;
 	}
-	for (i = 0; i < w->n; i++) {
-		c = cp_count(w->l[i].s, w->l[i].n) + w->l[i].ellipsis;
-		if (c > w->widest)
-			w->widest = c;
-	}
 }
 
 /*
- * Estimated width of chars characters at font size fs. Generous (0.58 em a
- * character) so that text placed with it fits in most sans-serif fonts;
- * the SVG inherits the page's font.
+ * The advance of the character at s[i], in hundredths of an em. The SVG
+ * inherits the page's font, so this is an estimate on the generous side
+ * of DejaVu Sans, the widest common sans-serif: "i" and spaces a third
+ * of an em, most small letters and digits 0.64, capitals 0.8, "M", "W"
+ * and CJK a whole em.
  */
 static int
-text_width(size_t chars, int fs)
+cp_em(const char *s, size_t i, size_t n)
 {
-	if (chars > 10000)
-		chars = 10000;
-	return (int)((double)chars * fs * 0.58 + 0.5);
+	unsigned char c = (unsigned char)s[i];
+	unsigned char d = i + 1 < n ? (unsigned char)s[i + 1] : 0;
+
+	if (c >= 0x80) {
+		if (c == 0xc3)		/* Latin-1: "ÄÖÅ" and "äöå" */
+			return d < 0x9f ? 80 : 64;
+		if (c == 0xc2 && d == 0xa0)
+			return 32;	/* no-break space */
+		return c >= 0xe3 ? 100 : 84;
+	}
+	if (c != '\0' && strchr(" ijlIJ.,:;'!|", c) != NULL)
+		return 32;
+	if (c != '\0' && strchr("frt()[]-/\"", c) != NULL)
+		return 42;
+	if (c == 'm' || c == 'M' || c == 'W' || c == '%' || c == '@')
+		return 100;
+	if (c == 'w')
+		return 82;
+	if (c >= 'A' && c <= 'Z')
+		return 80;
+	return 64;
+}
+
+/* Estimated width of s at font size fs, in user units; see cp_em. */
+static int
+text_width(const char *s, size_t n, int fs)
+{
+	double em = 0;
+	size_t i;
+
+	for (i = 0; i < n; i = cp_next(s, i, n))
+		em += cp_em(s, i, n);
+	if (em > 1e7)
+		em = 1e7;
+	return (int)(em * fs / 100 + 0.5);
+}
+
+/* Estimated width of the widest line of w at font size fs. */
+static int
+wrapped_width(const struct wrapped *w, int fs)
+{
+	size_t i;
+	int x, max = 0;
+
+	for (i = 0; i < w->n; i++) {
+		x = text_width(w->l[i].s, w->l[i].n, fs);
+		if (w->l[i].ellipsis)
+			x += text_width(ELLIPSIS, strlen(ELLIPSIS), fs);
+		if (x > max)
+			max = x;
+	}
+	return max;
+}
+
+/*
+ * Wraps s whole on lines of at most chars characters, or fewer where wide
+ * letters (capitals, "m", "w") would make a line wider than maxw units
+ * at font size fs. A word longer than a line is broken.
+ */
+static void
+wrap_fit(struct arena *a, struct text t, size_t chars, int maxw, int fs,
+    struct wrapped *w)
+{
+	for (; chars > 2; chars--) {
+		wrap(a, t.s, t.n, chars, 0, w);
+		if (wrapped_width(w, fs) <= maxw)
+			return;
+	}
+	wrap(a, t.s, t.n, 2, 0, w);
 }
 
 /*
@@ -1259,9 +1326,28 @@ value_label(const struct block *k, const struct chart *c,
 	return t;
 }
 
-/* Category labels: up to two lines of about 28 characters. */
-#define LABEL_CHARS	28
-#define LABEL_LINES	2
+/*
+ * Bars and stacked bars are drawn CHART_W units wide, narrow enough that
+ * on a 375 px phone (343 px of column) a 14-unit font is still 12 px.
+ * Each category's label has lines of its own above its bar, so the bar
+ * spans the whole width and no label is ever cut.
+ */
+#define CHART_W		400
+#define LABEL_FS	16
+#define LABEL_LH	20	/* line height of labels and legend entries */
+#define LABEL_BASE	15	/* from the top of a line to its baseline */
+#define LABEL_CHARS	38	/* at most; fewer if wide letters need it */
+#define LABEL_GAP	6	/* from a label's last line to its bar */
+#define ROW_GAP		18	/* from a bar to the next label */
+#define BAR_FS		16	/* values at the ends of bars */
+#define BAR_THICK	24
+#define SEG_FS		14	/* values inside stacked segments */
+#define SEG_THICK	28
+#define TICK_FS		14
+#define GRID_OUT	3	/* gridlines reach this far past a bar */
+
+/* From the middle of a line of text to its baseline. */
+#define HALF_X(fs)	((fs) * 35 / 100)
 
 /*
  * Writes wrapped text as a <text> whose first baseline is y; lines after
@@ -1294,20 +1380,14 @@ svg_text(struct buf *b, const struct wrapped *w, struct text full, int x,
 }
 
 /*
- * Opens the chart's box and its SVG. Bars keep a minimum width on small
- * screens (the theme's .table-scroll svg rule) and their box scrolls, so
- * it is a focusable, named region (a <section> with a name, like the
- * markdown module's table wrapper); the narrow timeline just shrinks.
+ * Opens the chart's SVG. Every chart is drawn narrow and the theme lets
+ * it shrink to the column, so it never scrolls and needs no focusable
+ * box around it; the table under it scrolls in its own region.
  */
 static void
 svg_open(const struct block *k, const struct chart *c, struct buf *b,
     int w, int h)
 {
-	if (c->type == CHART_TIMELINE)
-		buf_puts(b, "<div class=\"chart-scroll\">");
-	else
-		buf_printf(b, "<section class=\"chart-scroll table-scroll\" "
-		    "tabindex=\"0\" aria-labelledby=\"%s-title\">", k->id);
 	buf_printf(b, "<svg role=\"img\" "
 	    "aria-labelledby=\"%s-svgtitle%s%s%s\" viewBox=\"0 0 %d %d\" "
 	    "width=\"%d\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">",
@@ -1324,22 +1404,10 @@ svg_open(const struct block *k, const struct chart *c, struct buf *b,
 	buf_putc(b, '\n');
 }
 
-#define BAR_W		640
-#define BAR_FS		16
-#define BAR_LH		19	/* line height of wrapped labels */
-#define BAR_THICK	22
-#define TICK_FS		13
-#define SEG_FS		14	/* values inside stacked segments */
-#define SEG_THICK	28
-
-/* From the middle of a line of text to its baseline. */
-#define HALF_X(fs)	((fs) * 35 / 100)
-
 static void
-svg_close(const struct chart *c, struct buf *b)
+svg_close(struct buf *b)
 {
-	buf_puts(b, c->type == CHART_TIMELINE ? "</svg></div>\n" :
-	    "</svg></section>\n");
+	buf_puts(b, "</svg>\n");
 }
 
 struct scale {
@@ -1386,24 +1454,62 @@ nice_scale(double lo, double hi, int parts, struct scale *s)
 	s->unit.n = 0;
 }
 
+/* Maps t on scale s to [x0, x1], rounded to whole units. */
+static int
+scale_x(const struct scale *s, double t, int x0, int x1)
+{
+	return x0 + (int)lround((t - s->min) / (s->max - s->min) *
+	    (x1 - x0));
+}
+
+/* The label of tick i of s, in b, which is emptied first. */
+static void
+tick_text(struct buf *b, const struct scale *s, int i)
+{
+	buf_reset(b);
+	num_put(b, s->min + i * s->step, s->dec);
+	if (i == s->nticks - 1 && s->unit.n > 0) {
+		buf_puts(b, NBSP);
+		buf_put(b, s->unit.s, s->unit.n);
+	}
+}
+
+/*
+ * Where a tick label w units wide goes for a tick at x: centred under
+ * it, or starting or ending at it where centring would leave the chart.
+ * Sets *left to its left edge and returns its text-anchor.
+ */
+static const char *
+tick_anchor(int x, int w, int *left)
+{
+	if (x - w / 2 < 0) {
+		*left = x;
+		return "start";
+	}
+	if (x - w / 2 + w > CHART_W) {
+		*left = x - w;
+		return "end";
+	}
+	*left = x - w / 2;
+	return "middle";
+}
+
 /* Whether the tick labels of s fit side by side between x0 and x1. */
 static int
 ticks_fit(const struct scale *s, int x0, int x1)
 {
 	struct buf b = BUF_INIT;
-	int i, w, prev = 0, fit = 1;
+	int i, w, left, right = 0, fit = 1;
 
 	for (i = 0; i < s->nticks && fit; i++) {
-		buf_reset(&b);
-		num_put(&b, s->min + i * s->step, s->dec);
-		if (i == s->nticks - 1 && s->unit.n > 0) {
-			buf_puts(&b, NBSP);
-			buf_put(&b, s->unit.s, s->unit.n);
-		}
-		w = text_width(cp_count(b.data, b.len), TICK_FS);
-		if (i > 0 && (prev + w) / 2 + 8 > (x1 - x0) / (s->nticks - 1))
+		tick_text(&b, s, i);
+		w = text_width(b.data, b.len, TICK_FS);
+		tick_anchor(scale_x(s, s->min + i * s->step, x0, x1), w,
+		    &left);
+		if (left < 0 || left + w > CHART_W ||
+		    (i > 0 && left < right + 10))
 			fit = 0;
-		prev = w;
+		right = left + w;
 	}
 	buf_free(&b);
 	return fit;
@@ -1430,52 +1536,94 @@ fit_scale(double lo, double hi, int x0, int x1, struct text unit,
 	}
 }
 
-/* Maps t on scale s to [x0, x1], rounded to whole units. */
-static int
-scale_x(const struct scale *s, double t, int x0, int x1)
-{
-	return x0 + (int)lround((t - s->min) / (s->max - s->min) *
-	    (x1 - x0));
-}
-
-/* The row's category label, wrapped; returns the row's height. */
+/*
+ * The row's category label, wrapped on lines of its own and never cut.
+ * Returns the height of its lines.
+ */
 static int
 row_label(const struct block *k, const struct chart *c,
     const struct value *row, struct wrapped *w, struct text *full)
 {
 	*full = cell_text(k, value_get(row, c->x));
-	wrap(full->s, full->n, LABEL_CHARS, LABEL_LINES, w);
-	return w->n > 1 ? 50 : 36;
-}
-
-/* Vertical gridlines and tick labels of scale s between y0 and y1. */
-static void
-draw_ticks(struct buf *b, const struct scale *s, int x0, int x1, int y0,
-    int y1)
-{
-	int i, x;
-	double t;
-
-	for (i = 0; i < s->nticks; i++) {
-		t = s->min + i * s->step;
-		x = scale_x(s, t, x0, x1);
-		buf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-		    "stroke=\"" GRID_COLOR "\" stroke-width=\"1\"/>"
-		    "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
-		    "font-size=\"%d\" fill=\"" TICK_COLOR "\">",
-		    x, y0, x, y1, x, y1 + 16, TICK_FS);
-		num_put(b, t, s->dec);
-		if (s->unit.n > 0 && i == s->nticks - 1) {
-			buf_puts(b, NBSP);
-			put_text(b, s->unit);
-		}
-		buf_puts(b, "</text>\n");
-	}
+	wrap_fit(k->a, *full, LABEL_CHARS, CHART_W, LABEL_FS, w);
+	return (int)w->n * LABEL_LH;
 }
 
 /*
- * Horizontal bars: categories on the left where long names have room
- * and read on a phone, each value at the end of its bar.
+ * Vertical lines at each x of xs, one short line per bar: from a little
+ * above the top of each bar (tops) to a little below its bottom, so that
+ * they never cross the labels between the bars.
+ */
+static void
+draw_vlines(struct buf *b, const int *xs, int nx, const int *tops,
+    size_t nbars, int thick, const char *color)
+{
+	size_t r;
+	int i;
+
+	buf_puts(b, "<path d=\"");
+	for (r = 0; r < nbars; r++)
+		for (i = 0; i < nx; i++)
+			buf_printf(b, "%sM%d %dv%d", r + i ? " " : "", xs[i],
+			    tops[r] - GRID_OUT, thick + 2 * GRID_OUT);
+	buf_printf(b, "\" stroke=\"%s\" stroke-width=\"1\" fill=\"none\"/>\n",
+	    color);
+}
+
+/*
+ * Gridlines of scale s across every bar; see draw_vlines. Scales have at
+ * most six ticks (nice_scale: parts + 2), so xs has room to spare.
+ */
+static void
+draw_grid(struct buf *b, const struct scale *s, int x0, int x1,
+    const int *tops, size_t nbars, int thick)
+{
+	int xs[16], i;
+
+	for (i = 0; i < s->nticks && i < 16; i++)
+		xs[i] = scale_x(s, s->min + i * s->step, x0, x1);
+	draw_vlines(b, xs, i, tops, nbars, thick, GRID_COLOR);
+}
+
+/* The tick labels of scale s, with their baseline at y. */
+static void
+draw_tick_labels(struct buf *b, const struct scale *s, int x0, int x1,
+    int y)
+{
+	struct buf t = BUF_INIT;
+	const char *anchor;
+	int i, x, left;
+
+	for (i = 0; i < s->nticks; i++) {
+		tick_text(&t, s, i);
+		x = scale_x(s, s->min + i * s->step, x0, x1);
+		anchor = tick_anchor(x, text_width(t.data, t.len, TICK_FS),
+		    &left);
+		buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\" "
+		    "font-size=\"%d\" fill=\"" TICK_COLOR "\">", x, y, anchor,
+		    TICK_FS);
+		buf_put_html(b, t.data, t.len);
+		buf_puts(b, "</text>\n");
+	}
+	buf_free(&t);
+}
+
+/*
+ * Writes the category label of a bar whose top is at bar_top, on the
+ * lines right above it.
+ */
+static void
+draw_row_label(struct buf *b, const struct wrapped *w, struct text full,
+    int bar_top)
+{
+	svg_text(b, w, full, 0, bar_top - LABEL_GAP -
+	    (int)w->n * LABEL_LH + LABEL_BASE, LABEL_LH,
+	    " font-size=\"16\" fill=\"" TEXT_COLOR "\"");
+}
+
+/*
+ * Horizontal bars, each under its category's label and as wide as the
+ * chart allows, its value at its end; a few ticks below the last one.
  */
 static void
 draw_bar(struct block *k, const struct chart *c, struct buf *b)
@@ -1485,23 +1633,22 @@ draw_bar(struct block *k, const struct chart *c, struct buf *b)
 	struct scale s;
 	const struct value *v;
 	double lo = 0, hi = 0;
-	int *rh, labw, vw = 0, px0, px1, x0, xv, y, h, cy, ty, wv;
+	int *top, vw = 0, px0, px1, x0, xv, y, cy, wv, bottom;
 	int neg = 0;
-	size_t i, widest = 1;
+	size_t i;
 
 	w = arena_calloc(k->a, k->nrows, sizeof(*w));
 	full = arena_calloc(k->a, k->nrows, sizeof(*full));
 	vl = arena_calloc(k->a, k->nrows, sizeof(*vl));
-	rh = arena_calloc(k->a, k->nrows, sizeof(*rh));
-	h = 8;
+	top = arena_calloc(k->a, k->nrows, sizeof(*top));
+	y = 4;
 	for (i = 0; i < k->nrows; i++) {
-		rh[i] = row_label(k, c, k->rows[i], &w[i], &full[i]);
-		if (w[i].widest > widest)
-			widest = w[i].widest;
-		h += rh[i];
+		y += row_label(k, c, k->rows[i], &w[i], &full[i]);
+		top[i] = y + LABEL_GAP;
+		y = top[i] + BAR_THICK + ROW_GAP;
 		v = value_get(k->rows[i], c->y[0]);
 		vl[i] = value_label(k, c, v);
-		wv = text_width(cp_count(vl[i].s, vl[i].n), BAR_FS) + 8;
+		wv = text_width(vl[i].s, vl[i].n, BAR_FS) + 8;
 		if (wv > vw)
 			vw = wv;
 		if (v != NULL && v->type == VAL_NUMBER) {
@@ -1510,31 +1657,28 @@ draw_bar(struct block *k, const struct chart *c, struct buf *b)
 		}
 	}
 	neg = lo < 0;
-	labw = text_width(widest, BAR_FS) + 12;
 	/* Bars keep at least 160 units; absurdly long units are clipped. */
-	if (vw > (BAR_W - labw - 160) / (neg && hi > 0 ? 2 : 1))
-		vw = (BAR_W - labw - 160) / (neg && hi > 0 ? 2 : 1);
-	px0 = labw + (neg ? vw : 0);
-	px1 = BAR_W - (hi > 0 || !neg ? vw : 16);
+	if (vw > (CHART_W - 160) / (neg && hi > 0 ? 2 : 1))
+		vw = (CHART_W - 160) / (neg && hi > 0 ? 2 : 1);
+	/* A unit in from the edges, so the zero line is drawn whole. */
+	px0 = neg ? vw : 1;
+	px1 = CHART_W - (hi > 0 || !neg ? vw : 1);
 	fit_scale(lo, hi, px0, px1, c->unit, &s);
-	svg_open(k, c, b, BAR_W, h + 32);
-	draw_ticks(b, &s, px0, px1, 4, h);
+	bottom = top[k->nrows - 1] + BAR_THICK + GRID_OUT;
+	svg_open(k, c, b, CHART_W, bottom + 22);
+	draw_grid(b, &s, px0, px1, top, k->nrows, BAR_THICK);
 	x0 = scale_x(&s, 0, px0, px1);
-	y = 8;
 	for (i = 0; i < k->nrows; i++) {
-		cy = y + rh[i] / 2;
-		ty = cy + HALF_X(BAR_FS) - (int)(w[i].n - 1) * BAR_LH / 2;
-		svg_text(b, &w[i], full[i], labw - 10, ty, BAR_LH,
-		    " text-anchor=\"end\" font-size=\"16\" "
-		    "fill=\"" TEXT_COLOR "\"");
+		draw_row_label(b, &w[i], full[i], top[i]);
+		cy = top[i] + BAR_THICK / 2;
 		v = value_get(k->rows[i], c->y[0]);
 		xv = x0;
 		if (v != NULL && v->type == VAL_NUMBER) {
 			xv = scale_x(&s, v->u.number, px0, px1);
 			buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
 			    "height=\"%d\" fill=\"" BAR_COLOR "\"/>",
-			    xv < x0 ? xv : x0, cy - BAR_THICK / 2,
-			    abs(xv - x0), BAR_THICK);
+			    xv < x0 ? xv : x0, top[i], abs(xv - x0),
+			    BAR_THICK);
 		}
 		if (xv < x0)
 			buf_printf(b, "<text x=\"%d\" y=\"%d\" "
@@ -1547,11 +1691,10 @@ draw_bar(struct block *k, const struct chart *c, struct buf *b)
 		    BAR_FS);
 		put_text(b, vl[i]);
 		buf_puts(b, "</text>\n");
-		y += rh[i];
 	}
-	buf_printf(b, "<line x1=\"%d\" y1=\"4\" x2=\"%d\" y2=\"%d\" "
-	    "stroke=\"" TEXT_COLOR "\" stroke-width=\"1\"/>\n", x0, x0, h);
-	svg_close(c, b);
+	draw_vlines(b, &x0, 1, top, k->nrows, BAR_THICK, TEXT_COLOR);
+	draw_tick_labels(b, &s, px0, px1, bottom + 16);
+	svg_close(b);
 }
 
 /* One 8×8 pattern per series, ids prefixed by the chart's. */
@@ -1570,12 +1713,15 @@ draw_patterns(const struct block *k, const struct chart *c, struct buf *b)
 }
 
 #define LEGEND_FS	16
-#define LEGEND_ROW	26
-#define LEGEND_CHARS	40
+#define LEGEND_SWATCH	18
+#define LEGEND_TEXT_X	24	/* from the swatch's left to the text */
+#define LEGEND_CHARS	36	/* what fits beside a swatch */
+#define LEGEND_SEP	20	/* between entries on one line */
 
 /*
  * The legend, above the bars, in the series' order, which is also the
- * segments' order from the left. Returns its height.
+ * segments' order from the left: entries side by side while they fit,
+ * long names wrapped, none cut. Returns its height.
  */
 static int
 draw_legend(const struct block *k, const struct chart *c, struct buf *b,
@@ -1583,33 +1729,39 @@ draw_legend(const struct block *k, const struct chart *c, struct buf *b,
 {
 	struct wrapped w;
 	struct text t;
-	int x = 0, y = 4, iw;
+	int x = 0, y = 4, iw, lh = LABEL_LH;
 	size_t i;
 
 	for (i = 0; i < c->ny; i++) {
 		t = column_label(k, c->y[i]);
-		wrap(t.s, t.n, LEGEND_CHARS, 1, &w);
-		iw = 24 + text_width(w.widest, LEGEND_FS) + 20;
-		if (x > 0 && x + iw > BAR_W) {
+		wrap_fit(k->a, t, LEGEND_CHARS, CHART_W - LEGEND_TEXT_X,
+		    LEGEND_FS, &w);
+		iw = LEGEND_TEXT_X + wrapped_width(&w, LEGEND_FS);
+		if (x > 0 && x + iw > CHART_W) {
 			x = 0;
-			y += LEGEND_ROW;
+			y += lh + 6;
+			lh = LABEL_LH;
 		}
 		if (draw) {
-			buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"18\" "
-			    "height=\"18\" fill=\"url(#%s-p%zu)\"/>", x, y,
-			    k->id, i);
-			svg_text(b, &w, t, x + 24, y + 9 + HALF_X(LEGEND_FS), 0,
-			    " font-size=\"16\" fill=\"" TEXT_COLOR "\"");
+			buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
+			    "height=\"%d\" fill=\"url(#%s-p%zu)\"/>", x,
+			    y + (LABEL_LH - LEGEND_SWATCH) / 2, LEGEND_SWATCH,
+			    LEGEND_SWATCH, k->id, i);
+			svg_text(b, &w, t, x + LEGEND_TEXT_X, y + LABEL_BASE,
+			    LABEL_LH, " font-size=\"16\" "
+			    "fill=\"" TEXT_COLOR "\"");
 		}
-		x += iw;
+		if ((int)w.n * LABEL_LH > lh)
+			lh = (int)w.n * LABEL_LH;
+		x += iw + LEGEND_SEP;
 	}
-	return y + LEGEND_ROW;
+	return y + lh;
 }
 
 /*
- * 100 % bars, one per row, a segment per series. Each series has its
- * own colour and texture; values are written inside segments wide
- * enough for them, and all of them are in the table.
+ * 100 % bars, one per row under its label, a segment per series. Each
+ * series has its own colour and texture; values are written inside
+ * segments wide enough for them, and all of them are in the table.
  */
 static void
 draw_stacked(struct block *k, const struct chart *c, struct buf *b)
@@ -1619,40 +1771,33 @@ draw_stacked(struct block *k, const struct chart *c, struct buf *b)
 	struct scale s;
 	const struct value *v;
 	double sum, cum;
-	int *rh, labw, px0, px1, top, y, h, cy, ty, xa, xb, lw;
-	size_t r, j, widest = 1;
+	int *top, y, cy, xa, xb, lw, bottom;
+	size_t r, j;
 
 	w = arena_calloc(k->a, k->nrows, sizeof(*w));
 	full = arena_calloc(k->a, k->nrows, sizeof(*full));
-	rh = arena_calloc(k->a, k->nrows, sizeof(*rh));
-	top = draw_legend(k, c, b, 0) + 8;
-	h = top;
+	top = arena_calloc(k->a, k->nrows, sizeof(*top));
+	y = draw_legend(k, c, b, 0) + ROW_GAP;
 	for (r = 0; r < k->nrows; r++) {
-		rh[r] = row_label(k, c, k->rows[r], &w[r], &full[r]);
-		if (w[r].widest > widest)
-			widest = w[r].widest;
-		h += rh[r];
+		y += row_label(k, c, k->rows[r], &w[r], &full[r]);
+		top[r] = y + LABEL_GAP;
+		y = top[r] + SEG_THICK + ROW_GAP;
 	}
-	labw = text_width(widest, BAR_FS) + 12;
-	px0 = labw;
-	px1 = BAR_W - 24;
 	s.min = 0;
 	s.max = 100;
 	s.step = 25;
 	s.nticks = 5;
 	s.dec = 0;
 	s.unit = c->unit;
-	svg_open(k, c, b, BAR_W, h + 32);
+	bottom = top[k->nrows - 1] + SEG_THICK + GRID_OUT;
+	svg_open(k, c, b, CHART_W, bottom + 22);
 	draw_patterns(k, c, b);
 	draw_legend(k, c, b, 1);
-	draw_ticks(b, &s, px0, px1, top - 4, h);
-	y = top;
+	/* Behind the bars: only the ends above and below them show. */
+	draw_grid(b, &s, 0, CHART_W, top, k->nrows, SEG_THICK);
 	for (r = 0; r < k->nrows; r++) {
-		cy = y + rh[r] / 2;
-		ty = cy + HALF_X(BAR_FS) - (int)(w[r].n - 1) * BAR_LH / 2;
-		svg_text(b, &w[r], full[r], labw - 10, ty, BAR_LH,
-		    " text-anchor=\"end\" font-size=\"16\" "
-		    "fill=\"" TEXT_COLOR "\"");
+		draw_row_label(b, &w[r], full[r], top[r]);
+		cy = top[r] + SEG_THICK / 2;
 		sum = 0;
 		for (j = 0; j < c->ny; j++) {
 			v = value_get(k->rows[r], c->y[j]);
@@ -1666,15 +1811,15 @@ draw_stacked(struct block *k, const struct chart *c, struct buf *b)
 			if (v == NULL || v->type != VAL_NUMBER ||
 			    v->u.number <= 0)
 				continue;
-			xa = px0 + (int)lround(cum / sum * (px1 - px0));
+			xa = (int)lround(cum / sum * CHART_W);
 			cum += v->u.number;
-			xb = px0 + (int)lround(cum / sum * (px1 - px0));
+			xb = (int)lround(cum / sum * CHART_W);
 			buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
 			    "height=\"%d\" fill=\"url(#%s-p%zu)\" "
 			    "stroke=\"#fff\" stroke-width=\"1\"/>", xa,
-			    cy - SEG_THICK / 2, xb - xa, SEG_THICK, k->id, j);
+			    top[r], xb - xa, SEG_THICK, k->id, j);
 			vl = value_label(k, c, v);
-			lw = text_width(cp_count(vl.s, vl.n), SEG_FS);
+			lw = text_width(vl.s, vl.n, SEG_FS);
 			if (xb - xa >= lw + 12) {
 				/* Dark text on a white pill reads on any
 				 * fill and texture, and stays right when
@@ -1692,9 +1837,9 @@ draw_stacked(struct block *k, const struct chart *c, struct buf *b)
 			}
 			buf_putc(b, '\n');
 		}
-		y += rh[r];
 	}
-	svg_close(c, b);
+	draw_tick_labels(b, &s, 0, CHART_W, bottom + 16);
+	svg_close(b);
 }
 
 #define TL_W		360
@@ -1703,6 +1848,7 @@ draw_stacked(struct block *k, const struct chart *c, struct buf *b)
 #define TL_DATE_FS	14
 #define TL_TITLE_FS	16
 #define TL_TEXT_FS	14
+#define TL_TEXT_LINES	8	/* of a description; the table has all */
 
 /*
  * A vertical timeline: a marker on a line per event, its date, title and
@@ -1732,9 +1878,9 @@ draw_timeline(struct block *k, const struct chart *c, struct buf *b)
 	for (i = 0; i < k->nrows; i++) {
 		top[i] = y;
 		td[i] = cell_text(k, value_get(k->rows[i], c->x));
-		wrap(td[i].s, td[i].n, dchars, 2, &wd[i]);
+		wrap(k->a, td[i].s, td[i].n, dchars, 2, &wd[i]);
 		tt[i] = cell_text(k, value_get(k->rows[i], c->y[0]));
-		wrap(tt[i].s, tt[i].n, tchars, 3, &wt[i]);
+		wrap(k->a, tt[i].s, tt[i].n, tchars, 3, &wt[i]);
 		y += 18 * (int)wd[i].n + 21 * (int)wt[i].n;
 		if (c->text != NULL) {
 			tx[i].s = "";
@@ -1742,7 +1888,7 @@ draw_timeline(struct block *k, const struct chart *c, struct buf *b)
 			    value_get(k->rows[i], c->text)->type != VAL_NULL)
 				tx[i] = cell_text(k,
 				    value_get(k->rows[i], c->text));
-			wrap(tx[i].s, tx[i].n, xchars, WRAP_MAX_LINES,
+			wrap(k->a, tx[i].s, tx[i].n, xchars, TL_TEXT_LINES,
 			    &wx[i]);
 			if (tx[i].n > 0)
 				y += 4 + 19 * (int)wx[i].n;
@@ -1772,7 +1918,7 @@ draw_timeline(struct block *k, const struct chart *c, struct buf *b)
 			svg_text(b, &wx[i], tx[i], TL_TEXT_X, y + 18, 19,
 			    " font-size=\"14\" fill=\"" TEXT_COLOR "\"");
 	}
-	svg_close(c, b);
+	svg_close(b);
 }
 
 static int

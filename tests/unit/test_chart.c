@@ -271,10 +271,12 @@ TEST(chart_bar_output)
 	CHECK(has(&f, "<figure class=\"chart chart-bar\" "
 	    "aria-labelledby=\"chart-L12-title\">\n"
 	    "<figcaption id=\"chart-L12-title\">Henkilöstö</figcaption>\n"
-	    "<section class=\"chart-scroll table-scroll\" tabindex=\"0\" "
-	    "aria-labelledby=\"chart-L12-title\"><svg role=\"img\" "
+	    "<svg role=\"img\" "
 	    "aria-labelledby=\"chart-L12-svgtitle chart-L12-svgdesc\" "
-	    "viewBox=\"0 0 640 "));
+	    "viewBox=\"0 0 400 "));
+	/* The chart never scrolls: only the table has a scroll region. */
+	CHECK(!has(&f, "chart-scroll"));
+	CHECK(has(&f, "</svg>\n<p class=\"chart-desc\">"));
 	CHECK(has(&f, "<title id=\"chart-L12-svgtitle\">Henkilöstö</title>"
 	    "<desc id=\"chart-L12-svgdesc\">Keskustassa on eniten väkeä."
 	    "</desc>"));
@@ -362,30 +364,155 @@ TEST(chart_timeline_output)
 	fix_free(&f);
 }
 
+/*
+ * The lines of the first <text> at or after p, joined with spaces into
+ * dst. Returns the number of lines, or 0 if there is no <text>; sets
+ * *widest to the characters of the longest line.
+ */
+static size_t
+text_lines(const char *p, char *dst, size_t dstsz, size_t *widest)
+{
+	const char *end, *q, *e;
+	size_t n = 0, len = 0, c;
+
+	*widest = 0;
+	dst[0] = '\0';
+	if ((p = strstr(p, "<text ")) == NULL ||
+	    (end = strstr(p, "</text>")) == NULL)
+		return 0;
+	for (q = strchr(p, '>') + 1; q < end; q = e) {
+		if (strncmp(q, "<tspan", 6) == 0) {
+			q = strchr(q, '>') + 1;
+			e = strstr(q, "</tspan>");
+		} else
+			e = end;
+		if (e == NULL || e > end || len + (e - q) + 2 > dstsz)
+			return 0;
+		if (n++ > 0)
+			dst[len++] = ' ';
+		memcpy(dst + len, q, e - q);
+		len += e - q;
+		dst[len] = '\0';
+		for (c = 0; q < e; q++)
+			if (((unsigned char)*q & 0xc0) != 0x80)
+				c++;
+		if (c > *widest)
+			*widest = c;
+		if (strncmp(e, "</tspan>", 8) == 0)
+			e += 8;
+	}
+	return n;
+}
+
+/* Removes the spaces of s, in place; returns s. */
+static char *
+squeeze(char *s)
+{
+	char *p, *q;
+
+	for (p = q = s; *p != '\0'; p++)
+		if (*p != ' ')
+			*q++ = *p;
+	*q = '\0';
+	return s;
+}
+
+/* Rows of data "pitka": one long label and a short one. */
+static void
+long_rows(struct fix *f, const char *name)
+{
+	struct value *rows, *row;
+
+	rows = value_list(&f->a);
+	row = value_map(&f->a);
+	value_append(&f->a, row, "n", value_cstring(&f->a, name));
+	value_append(&f->a, row, "v", value_number(&f->a, 60));
+	value_append(&f->a, row, "w", value_number(&f->a, 40));
+	value_push(&f->a, rows, row);
+	row = value_map(&f->a);
+	value_append(&f->a, row, "n", value_cstring(&f->a, "Lyhyt"));
+	value_append(&f->a, row, "v", value_number(&f->a, 30));
+	value_append(&f->a, row, "w", value_number(&f->a, 70));
+	value_push(&f->a, rows, row);
+	value_set(&f->a, f->data, "pitka", rows);
+}
+
 TEST(chart_long_labels_wrap_without_loss)
 {
 	struct fix f;
-	struct value *rows, *row;
+	char lines[512];
+	size_t widest;
 	const char *name = "Pohjois-Pohjanmaan sairaanhoitopiirin "
 	    "kuntayhtymän erikoissairaanhoidon palvelualue, joka on pitkä";
 
 	fix_init(&f);
-	rows = value_list(&f.a);
-	row = value_map(&f.a);
-	value_append(&f.a, row, "n", value_cstring(&f.a, name));
-	value_append(&f.a, row, "v", value_number(&f.a, 5));
-	value_push(&f.a, rows, row);
-	value_set(&f.a, f.data, "pitka", rows);
+	long_rows(&f, name);
 	CHECK(render(&f, "chart", "title: T\ndata: pitka\nx: n\ny: v\n") ==
 	    0);
-	/* Two lines, cut with an ellipsis, the whole in a tooltip... */
-	CHECK(has(&f, "<tspan"));
-	CHECK(has(&f, "\xe2\x80\xa6</tspan>"));
-	CHECK(has(&f, "<title>Pohjois-Pohjanmaan"));
+	/* On lines of their own above the bars, whole, no tooltip... */
+	CHECK(text_lines(strstr(out(&f), "<path"), lines, sizeof(lines),
+	    &widest) == 3);
+	CHECK_STR(lines, name);
+	CHECK(widest <= 38);
+	CHECK(!has(&f, "\xe2\x80\xa6"));
+	CHECK(!has(&f, "<title>Pohjois"));
+	CHECK(before(&f, ">Pohjois-Pohjanmaan", "<rect"));
 	/* ...and in full in the table. */
 	CHECK(has(&f, "<th scope=\"row\">Pohjois-Pohjanmaan sairaanhoitopiirin "
 	    "kuntayhtymän erikoissairaanhoidon palvelualue, joka on pitkä"
 	    "</th>"));
+	fix_free(&f);
+}
+
+TEST(chart_narrow_and_never_truncated)
+{
+	struct fix f;
+	struct buf name = BUF_INIT, spec = BUF_INIT;
+	char *lines, *want;
+	const char *p;
+	size_t i, widest, n;
+
+	/* 60 words, one of them longer than a line, and a long series. */
+	for (i = 0; i < 60; i++)
+		buf_printf(&name, "%ssana%zu", i ? " " : "", i);
+	buf_puts(&name, " Kaksikymmentäkolmetuhattaneljäsataaviisikymmentä"
+	    "kuusimiljoonaa loppu");
+	lines = malloc(name.len + 64);
+	want = squeeze(strdup(name.data));
+	fix_init(&f);
+	long_rows(&f, name.data);
+	buf_printf(&spec, "type: stacked\ntitle: T\ndata: pitka\nx: n\n"
+	    "y: [v, w]\nlabels: {w: \"%s\"}\n", name.data);
+	for (i = 0; i < 2; i++) {
+		buf_reset(&f.out);
+		CHECK(render(&f, "chart", i == 0 ?
+		    "title: T\ndata: pitka\nx: n\ny: v\n" : spec.data) == 0);
+		CHECK(f.d.len == 0);
+		CHECK(has(&f, "viewBox=\"0 0 400 "));
+		CHECK(!has(&f, "\xe2\x80\xa6"));
+		CHECK(!has(&f, "<title>sana0"));
+		/* The row's label, and in the stacked legend the series'. */
+		p = strstr(out(&f), i == 0 ? "<path" : "url(#chart-L12-p1)");
+		n = text_lines(p, lines, name.len + 64, &widest);
+		CHECK(n > 8);
+		CHECK(widest <= 38);
+		/* Every character, the long word broken in two. */
+		CHECK_STR(squeeze(lines), want);
+	}
+	/* The stacked chart has a scale from 0 to 100 %. */
+	CHECK(has(&f, ">0</text>"));
+	CHECK(has(&f, ">75</text>"));
+	CHECK(has(&f, ">100\xc2\xa0%</text>"));
+	/* The timeline stays at its own narrow width. */
+	buf_reset(&f.out);
+	CHECK(render(&f, "chart", "type: timeline\ntitle: T\ndata: vuodet\n"
+	    "x: vuosi\ny: otsikko\n") == 0);
+	CHECK(has(&f, "viewBox=\"0 0 360 "));
+	CHECK(!has(&f, "chart-scroll"));
+	free(lines);
+	free(want);
+	buf_free(&name);
+	buf_free(&spec);
 	fix_free(&f);
 }
 
