@@ -83,3 +83,13 @@ golden: $(B)/valo
 
 clean:
 	rm -rf $(B) public .public.staging
+
+# Benchmark against Hugo, Jekyll, Eleventy (tests/bench/README.md).
+bench: $(B)/valo
+	tests/bench/run.sh $(B)/valo
+
+# Fuzzes every parser with libFuzzer for FUZZ_SECONDS each (default 60).
+FUZZ_DEBS = clang libclang-rt-14-dev
+fuzz:
+	@tests/install-deps.sh $(DEBS) $(FUZZ_DEBS)
+	tests/fuzz/run.sh
