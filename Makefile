@@ -62,8 +62,7 @@ $(B)/unit-asan: $(UNITSRC) $(ASANLIB) tests/unit/test.h
 site: $(B)/valo
 	$(B)/valo build
 
-.PHONY: all deps check-deps site check check-unit check-asan check-sites \
-	check-bad check-browser golden bench clean
+.PHONY: all deps check-deps site check golden bench fuzz clean
 
 $(B)/mustache-spec: tests/spec/mustache-spec.c $(LIBOBJ)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
