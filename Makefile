@@ -28,8 +28,10 @@ all: deps $(B)/valo site
 # Debian packages needed to build and run Valo.
 DEBS	 = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	   libgit2-dev libyaml-dev libinih-dev libmicrohttpd-dev libcsv-dev
-# ...and to run the browser and HTML checks of `make check`.
-CHECK_DEBS = chromium nodejs npm
+# ...and to run the browser and HTML checks of `make check`; Node.js and
+# npm only where no node and npm are installed (they may come from
+# elsewhere than Debian, and Debian's npm conflicts with those).
+CHECK_DEBS = chromium $(if $(shell command -v node && command -v npm),,nodejs npm)
 
 deps:
 	@tests/install-deps.sh $(DEBS)
