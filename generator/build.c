@@ -173,7 +173,8 @@ write_alias(struct build *b, const struct page *p, const char *url,
 	    "<meta charset=\"utf-8\">\n<title>", b->site->cfg->language);
 	buf_put_html(h, p->title, strlen(p->title));
 	buf_puts(h, "</title>\n<link rel=\"canonical\" href=\"");
-	buf_put_html(h, p->url, strlen(p->url));
+	buf_put_html(h, b->site->cfg->base_url, strlen(b->site->cfg->base_url));
+	buf_put_html(h, p->url + strlen(bp), strlen(p->url + strlen(bp)));
 	buf_puts(h, "\">\n<meta http-equiv=\"refresh\" content=\"0; url=");
 	buf_put_html(h, p->url, strlen(p->url));
 	buf_puts(h, "\">\n</head>\n<body>\n<p><a href=\"");

@@ -542,6 +542,16 @@ add_child(struct page *sec, struct page *p)
 	sec->children[sec->nchildren++] = p;
 }
 
+/* content/x/index.md is the page /x/ itself, like a page bundle. */
+static int
+is_bundle_index(const struct page *p)
+{
+	const char *name = strrchr(p->src, '/');
+
+	return p->kind == PAGE_PAGE && name != NULL &&
+	    strcmp(name + 1, "index.md") == 0;
+}
+
 /* Gives p its parent section, creating the chain of sections above it. */
 static void
 attach(struct site *s, struct page *p)
@@ -551,9 +561,10 @@ attach(struct site *s, struct page *p)
 
 	if (p->kind == PAGE_HOME || p->parent != NULL)
 		return;
-	if (p->kind == PAGE_PAGE)
+	if (p->kind == PAGE_PAGE && !is_bundle_index(p))
 		dir = xstrdup(p->dir);
 	else {
+		/* A section, or x/index.md: both belong to x's parent. */
 		slash = strrchr(p->dir, '/');
 		dir = slash ? xstrndup(p->dir, (size_t)(slash - p->dir)) :
 		    xstrdup("");
@@ -584,16 +595,14 @@ make_url(struct site *s, struct page *p)
 	start = b.len;
 	if (p->slug != NULL)
 		slugify(&b, p->slug, strlen(p->slug));
-	else if (p->kind == PAGE_SECTION) {
+	else if (p->kind == PAGE_SECTION || is_bundle_index(p)) {
 		name = strrchr(p->dir, '/');
 		name = name ? name + 1 : p->dir;
 		slugify(&b, name, strlen(name));
 	} else {
 		name = strrchr(p->src, '/');
 		name = name ? name + 1 : p->src;
-		/* content/x/index.md is the page at /x/, like a bundle. */
-		if (strcmp(name, "index.md") != 0)
-			slugify(&b, name, strlen(name) - 3);
+		slugify(&b, name, strlen(name) - 3);
 	}
 	if (b.len > start)
 		buf_putc(&b, '/');
