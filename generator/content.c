@@ -681,7 +681,7 @@ claim_url(struct site *s, const char *url, struct page *p, unsigned line,
 }
 
 static void
-build_menus(struct site *s)
+build_menus(struct site *s, struct diags *d)
 {
 	struct arena *a = &s->arena;
 	size_t i, cap = 0, fcap = 0;
@@ -702,6 +702,14 @@ build_menus(struct site *s)
 	}
 	for (i = 0; i < s->npages; i++) {
 		p = s->pages[i];
+		if (p->menu && strcmp(p->menu, "main") == 0 &&
+		    p->parent != s->home) {
+			struct value *v = value_get(p->fm, "menu");
+			diag_warn(d, p->file, v ? v->line : 0, v ? v->col : 0,
+			    "Move the page to the top of content/, or link to "
+			    "it from its section.", "menu: main is for pages "
+			    "at the top level; this page is not in the menu");
+		}
 		if (p->menu && strcmp(p->menu, "footer") == 0) {
 			s->footer_pages = xgrow(s->footer_pages, &fcap,
 			    s->nfooter + 1, sizeof(*s->footer_pages));
@@ -803,6 +811,6 @@ content_resolve(struct site *s, struct diags *d)
 			prev = c;
 		}
 	}
-	build_menus(s);
+	build_menus(s, d);
 	return d->errors == errors ? 0 : -1;
 }

@@ -164,6 +164,13 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (o.progress)
 		fputs("\r\033[K", stderr);
+	if (timings)
+		fprintf(stderr, "valo: load %.3f s, resolve %.3f s, render %.3f "
+		    "s, other files %.3f s, swap %.3f s\n", st.t_load,
+		    st.t_resolve, st.t_render, st.t_extras, st.t_commit);
+	/* The summary comes after the warnings it would otherwise hide. */
+	rc = report(&d, c);
+	diags_free(&d);
 	if (rc == 0 && !c->quiet) {
 		double s = (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -176,12 +183,6 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 			    "threads\n", st.pages, st.written + st.kept,
 			    st.written, st.kept, s, st.jobs);
 	}
-	if (timings)
-		fprintf(stderr, "valo: load %.3f s, resolve %.3f s, render %.3f "
-		    "s, other files %.3f s, swap %.3f s\n", st.t_load,
-		    st.t_resolve, st.t_render, st.t_extras, st.t_commit);
-	rc = report(&d, c);
-	diags_free(&d);
 	return rc;
 usage:
 	fputs(check_only ? usage_check : usage_build, stderr);
