@@ -25,6 +25,7 @@ struct worker {
 	struct buf	 src;
 	struct buf	 html;
 	struct diags	 diags;
+	struct output_cursor cursor;
 	size_t		 files;
 	size_t		 rendered;
 	struct timespec	 last;		/* of the last progress report */
@@ -49,7 +50,7 @@ render_one(struct build *b, struct worker *w, struct page *p)
 
 	/* Unchanged since the last build: the old file stands as it is. */
 	if (b->cache && cache_restore(b->cache, b->site, p)) {
-		if (output_keep(b->out, p->out) == 0) {
+		if (output_keep(b->out, &w->cursor, p->out) == 0) {
 			w->files++;
 			return;
 		}
@@ -70,7 +71,7 @@ render_one(struct build *b, struct worker *w, struct page *p)
 	p->nlinks = md.nfragments;
 	if (rc == -1)
 		return;
-	if (b->out && output_write(b->out, p->out, w->html.data,
+	if (b->out && output_page(b->out, &w->cursor, p->out, w->html.data,
 	    w->html.len) == -1)
 		diag_error(&w->diags, p->out, 0, 0, NULL,
 		    "cannot write the output file: %s", strerror(errno));
@@ -151,6 +152,7 @@ render_all(struct build *b, int jobs, struct build_stats *st,
 		diags_move(d, &w->diags);
 		st->files += w->files;
 		st->pages += w->rendered;
+		output_cursor_close(&w->cursor);
 		arena_free(&w->arena);
 		buf_free(&w->src);
 		buf_free(&w->html);
@@ -347,7 +349,13 @@ build_site(const struct build_opts *o, struct build_stats *st,
 	site_init(&site, &cfg, src);
 	markdown_init();
 	jobs = jobs_for(o, &cfg);
-	content_load(&site, jobs, d);
+	if (!o->check_only) {
+		outdir = o->out ? xstrdup(o->out) :
+		    xasprintf("%s/%s", o->root, cfg.output);
+		cachefile = cache_path(outdir);
+		cache_load(&cache, cachefile);
+	}
+	content_load(&site, cache.len ? &cache : NULL, jobs, d);
 	data_load(&site, d);
 	theme_load(&theme, src, &site.arena, cfg.theme, cfg.language, d);
 	st->t_load = since(&t);
@@ -372,17 +380,15 @@ build_site(const struct build_opts *o, struct build_stats *st,
 	b.site = &site;
 	render_env_init(&b.env, &site, &theme, &site.arena);
 	if (!o->check_only) {
-		outdir = o->out ? xstrdup(o->out) :
-		    xasprintf("%s/%s", o->root, cfg.output);
 		if (output_begin(&out, outdir, d) == -1)
 			goto out;
 		have_out = 1;
 		b.out = &out;
 		key = cache_key(&site, theme.hash);
-		cachefile = cache_path(outdir);
+		/* Pages are taken over only from an old output that exists. */
 		if (out.have_old) {
-			cache_load(&cache, cachefile, key);
-			if (cache.len > 0)
+			cache_accept(&cache, key);
+			if (cache.key_ok)
 				b.cache = &cache;
 		}
 	}

@@ -9,7 +9,7 @@
 #include "util/buf.h"
 #include "util/mem.h"
 
-#define CACHE_MAGIC	"valo-cache 1"
+#define CACHE_MAGIC	"valo-cache 2"
 
 static uint64_t
 mix(uint64_t h, const void *p, size_t n)
@@ -54,118 +54,352 @@ cache_key(const struct site *s, uint64_t theme_hash)
 	return h;
 }
 
-void
-cache_load(struct cache *c, const char *path, uint64_t key)
+/*
+ * Front matter is kept as a small self-delimiting text: a type letter,
+ * "@line,col;", then for text and numbers "len:bytes", for lists and maps
+ * "count;" and the items (maps: "len:key" before each value). Lengths, not
+ * quotes, so any byte can be stored.
+ */
+static void
+put_value(struct buf *b, const struct value *v)
 {
-	FILE *f;
-	char *line = NULL, *p, *q;
-	size_t cap = 0;
-	ssize_t n;
-	uint64_t k;
+	static const char tag[] = { 'N', 'B', 'D', 'S', 'A', 'M' };
+	size_t i;
+
+	buf_printf(b, "%c@%u,%u;", tag[v->type], v->line, v->col);
+	switch (v->type) {
+	case VAL_BOOL:
+		buf_putc(b, v->u.boolean ? '1' : '0');
+		break;
+	case VAL_NUMBER:
+		if (v->str) {
+			buf_printf(b, "%zu:", v->len);
+			buf_put(b, v->str, v->len);
+		} else {
+			struct buf t = BUF_INIT;
+			value_write(v, &t);
+			buf_printf(b, "%zu:%s", t.len, t.data);
+			buf_free(&t);
+		}
+		break;
+	case VAL_STRING:
+		buf_printf(b, "%zu:", v->len);
+		buf_put(b, v->str, v->len);
+		break;
+	case VAL_LIST:
+		buf_printf(b, "%zu;", v->len);
+		for (i = 0; i < v->len; i++)
+			put_value(b, v->u.items[i]);
+		break;
+	case VAL_MAP:
+		buf_printf(b, "%zu;", v->len);
+		for (i = 0; i < v->len; i++) {
+			buf_printf(b, "%zu:%s", strlen(v->u.pairs[i].key),
+			    v->u.pairs[i].key);
+			put_value(b, v->u.pairs[i].val);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Reads "len:" then len bytes; returns them or NULL past end. */
+static const char *
+get_bytes(const char **p, const char *end, size_t *n)
+{
+	char *e;
+	const char *s;
+
+	*n = (size_t)strtoul(*p, &e, 10);
+	if (e >= end || *e != ':' || *n > (size_t)(end - e - 1))
+		return NULL;
+	s = e + 1;
+	*p = s + *n;
+	return s;
+}
+
+/*
+ * Reads one serialised value, built in arena a; with a NULL arena only
+ * checks and skips it (returning a non-NULL dummy on success).
+ */
+static struct value *
+get_value(struct arena *a, const char **p, const char *end, int depth)
+{
+	static struct value skipped;
+	struct value *v = &skipped, *item;
+	const char *s, *key = NULL;
+	unsigned line, col;
+	size_t n, i, k;
+	char t, *e;
+
+	if (*p >= end || depth > 64)
+		return NULL;
+	t = *(*p)++;
+	if (*p >= end || **p != '@')
+		return NULL;
+	line = (unsigned)strtoul(*p + 1, &e, 10);
+	if (e >= end || *e != ',')
+		return NULL;
+	col = (unsigned)strtoul(e + 1, &e, 10);
+	if (e >= end || *e != ';')
+		return NULL;
+	*p = e + 1;
+	switch (t) {
+	case 'N':
+		if (a)
+			v = value_null(a);
+		break;
+	case 'B':
+		if (*p >= end)
+			return NULL;
+		if (a)
+			v = value_bool(a, **p == '1');
+		(*p)++;
+		break;
+	case 'D':
+	case 'S':
+		if ((s = get_bytes(p, end, &n)) == NULL)
+			return NULL;
+		if (a == NULL)
+			break;
+		v = value_string(a, s, n);
+		if (t == 'D') {
+			v->type = VAL_NUMBER;
+			v->u.number = strtod(v->str, NULL);
+		}
+		break;
+	case 'A':
+	case 'M':
+		n = (size_t)strtoul(*p, &e, 10);
+		if (e >= end || *e != ';')
+			return NULL;
+		*p = e + 1;
+		if (a)
+			v = t == 'A' ? value_list(a) : value_map(a);
+		for (i = 0; i < n; i++) {
+			if (t == 'M') {
+				if ((s = get_bytes(p, end, &k)) == NULL)
+					return NULL;
+				if (a)
+					key = arena_strndup(a, s, k);
+			}
+			if ((item = get_value(a, p, end, depth + 1)) == NULL)
+				return NULL;
+			if (a == NULL)
+				continue;
+			if (t == 'A')
+				value_push(a, v, item);
+			else
+				value_append(a, v, key, item);
+		}
+		break;
+	default:
+		return NULL;
+	}
+	if (a) {
+		v->line = line;
+		v->col = col;
+	}
+	return v;
+}
+
+/* Reads the numbers of a P line, " size mtime ino off line hash". */
+static int
+numbers(const char *p, const char *end, struct cache_page *e)
+{
+	unsigned long long v[6];
+	char *q;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		if (p >= end || *p != ' ')
+			return 0;
+		v[i] = strtoull(p + 1, &q, i == 5 ? 16 : 10);
+		if (q == p + 1 || q > end)
+			return 0;
+		p = q;
+	}
+	e->size = v[0];
+	e->mtime_ns = v[1];
+	e->ino = v[2];
+	e->body_off = (size_t)v[3];
+	e->body_line = (unsigned)v[4];
+	e->fm_hash = v[5];
+	return p == end;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&b, chunk, n);
+	fclose(f);
+	*len = b.len;
+	return buf_detach(&b);
+}
+
+void
+cache_load(struct cache *c, const char *path)
+{
+	const char *p, *end, *nl, *tab;
 	struct cache_page *e = NULL;
-	struct buf ids = BUF_INIT, links = BUF_INIT;
+	size_t len = 0, i;
 
 	memset(c, 0, sizeof(*c));
-	c->key = key;
-	if ((f = fopen(path, "r")) == NULL)
+	if ((c->text = slurp(path, &len)) == NULL)
 		return;
-	if (getline(&line, &cap, f) <= 0 ||
-	    sscanf(line, CACHE_MAGIC " %" SCNx64, &k) != 1 || k != key)
-		goto out;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
-		switch (line[0]) {
+	p = c->text;
+	end = p + len;
+	if (len < sizeof(CACHE_MAGIC) ||
+	    memcmp(p, CACHE_MAGIC " ", sizeof(CACHE_MAGIC)) != 0 ||
+	    (nl = memchr(p, '\n', len)) == NULL)
+		goto bad;
+	c->key = strtoull(p + sizeof(CACHE_MAGIC), NULL, 16);
+	/* ids and links point into the text, at their first line. */
+	for (p = nl + 1; p < end; p = nl + 1) {
+		switch (*p) {
 		case 'P':
-			if (e != NULL) {
-				e->ids = buf_detach(&ids);
-				e->links = buf_detach(&links);
-			}
+			if (e != NULL)
+				e->reclen = (size_t)(p - e->rec);
 			c->v = xgrow(c->v, &c->cap, c->len + 1, sizeof(*c->v));
 			e = &c->v[c->len++];
 			memset(e, 0, sizeof(*e));
-			if (sscanf(line, "P %" SCNu64 " %" SCNu64 " %" SCNu64,
-			    &e->size, &e->mtime_ns, &e->ino) != 3 ||
-			    (p = strchr(line, '\t')) == NULL) {
-				c->len--;
-				e = NULL;
+			e->rec = p;
+			/*
+			 * Not sscanf: glibc's measures the whole rest of the
+			 * string each call, which made this quadratic.
+			 */
+			if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+			    (tab = memchr(p, '\t', (size_t)(nl - p))) == NULL ||
+			    !numbers(p + 1, tab, e))
 				goto bad;
-			}
-			e->src = xstrdup(p + 1);
+			e->src = xstrndup(tab + 1, (size_t)(nl - tab - 1));
 			break;
-		case 'I':
+		case 'V':
 			if (e == NULL)
 				goto bad;
-			buf_puts(&ids, line + 2);
-			buf_putc(&ids, '\n');
-			break;
-		case 'L':
-			if (e == NULL || (q = strchr(line + 2, '\t')) == NULL)
+			e->fm = p + 2;
+			p += 2;
+			if (get_value(NULL, &p, end, 0) == NULL || p >= end ||
+			    *p != '\n')
 				goto bad;
-			buf_puts(&links, line + 2);
-			buf_putc(&links, '\n');
+			e->fmlen = (size_t)(p - e->fm);
+			nl = p;
+			break;
+		case 'I':
+		case 'L':
+			if (e == NULL ||
+			    (nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+				goto bad;
+			/* Keep the first of each run; later ones follow it. */
+			if (*p == 'I' && e->ids == NULL)
+				e->ids = (char *)p;
+			if (*p == 'L' && e->links == NULL)
+				e->links = (char *)p;
 			break;
 		default:
 			goto bad;
 		}
 	}
-	if (e != NULL) {
-		e->ids = buf_detach(&ids);
-		e->links = buf_detach(&links);
-	}
-	for (size_t i = 0; i < c->len; i++)
+	if (e != NULL)
+		e->reclen = (size_t)(end - e->rec);
+	for (i = 0; i < c->len; i++)
 		hmap_put(&c->by_src, c->v[i].src, &c->v[i]);
-	goto out;
+	return;
 bad:
 	/* A damaged cache is as good as none. */
-	if (e != NULL) {
-		e->ids = buf_detach(&ids);
-		e->links = buf_detach(&links);
-	}
 	cache_free(c);
-	c->key = key;
-out:
-	buf_free(&ids);
-	buf_free(&links);
-	free(line);
-	fclose(f);
+}
+
+struct value *
+cache_front_matter(const struct cache *c, struct page *p, struct arena *a)
+{
+	const struct cache_page *e = hmap_get(&c->by_src, p->src);
+	const char *s;
+
+	if (e == NULL || e->fm == NULL || e->size != p->size ||
+	    e->mtime_ns != p->mtime_ns || e->ino != p->ino)
+		return NULL;
+	s = e->fm;
+	p->body_off = e->body_off;
+	p->body_line = e->body_line;
+	p->fm_hash = e->fm_hash;
+	return get_value(a, &s, e->fm + e->fmlen, 0);
+}
+
+void
+cache_accept(struct cache *c, uint64_t key)
+{
+	c->key_ok = c->len > 0 && c->key == key;
+}
+
+/* Counts the lines of a run of records starting with letter t. */
+static size_t
+run_len(const char *s, char t)
+{
+	size_t n = 0;
+
+	for (; s != NULL && *s == t; n++) {
+		s = strchr(s, '\n');
+		s = s ? s + 1 : NULL;
+	}
+	return n;
 }
 
 int
 cache_restore(const struct cache *c, const struct site *s, struct page *p)
 {
-	const struct cache_page *e = hmap_get(&c->by_src, p->src);
+	const struct cache_page *e;
 	const char *l, *nl, *t1, *t2;
 	size_t n, k;
 	char *to;
 
-	if (e == NULL || e->size != p->size ||
-	    e->mtime_ns != p->mtime_ns || e->ino != p->ino)
+	if (!c->key_ok || (e = hmap_get(&c->by_src, p->src)) == NULL ||
+	    e->size != p->size || e->mtime_ns != p->mtime_ns ||
+	    e->ino != p->ino)
 		return 0;
-	for (n = 0, l = e->ids; *l; l++)
-		n += *l == '\n';
+	n = run_len(e->ids, 'I');
 	p->ids = xcalloc(n ? n : 1, sizeof(*p->ids));
-	for (l = e->ids; (nl = strchr(l, '\n')) != NULL; l = nl + 1)
-		p->ids[p->nids++] = xstrndup(l, (size_t)(nl - l));
-	for (n = 0, l = e->links; *l; l++)
-		n += *l == '\n';
+	for (l = e->ids; l && *l == 'I'; l = nl + 1) {
+		if ((nl = strchr(l, '\n')) == NULL)
+			nl = l + strlen(l);
+		p->ids[p->nids++] = xstrndup(l + 2, (size_t)(nl - l - 2));
+		if (*nl == '\0')
+			break;
+	}
+	n = run_len(e->links, 'L');
 	p->links = xcalloc(n ? n : 1, sizeof(*p->links));
-	for (l = e->links; (nl = strchr(l, '\n')) != NULL; l = nl + 1) {
-		t1 = strchr(l, '\t');
-		t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-		if (t2 == NULL || t2 > nl)
-			continue;
-		to = xstrndup(l, (size_t)(t1 - l));
-		k = p->nlinks;
-		p->links[k].to = site_page(s, to);
-		free(to);
-		if (p->links[k].to == NULL)
-			continue;
-		p->links[k].id = xstrndup(t1 + 1, (size_t)(t2 - t1 - 1));
-		p->links[k].line = (unsigned)strtoul(t2 + 1, NULL, 10);
-		p->nlinks++;
+	for (l = e->links; l && *l == 'L'; l = nl + 1) {
+		if ((nl = strchr(l, '\n')) == NULL)
+			nl = l + strlen(l);
+		t1 = memchr(l + 2, '\t', (size_t)(nl - l - 2));
+		t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(nl - t1 - 1)) : NULL;
+		if (t2 != NULL) {
+			to = xstrndup(l + 2, (size_t)(t1 - l - 2));
+			k = p->nlinks;
+			p->links[k].to = site_page(s, to);
+			free(to);
+			if (p->links[k].to != NULL) {
+				p->links[k].id = xstrndup(t1 + 1,
+				    (size_t)(t2 - t1 - 1));
+				p->links[k].line = (unsigned)strtoul(t2 + 1,
+				    NULL, 10);
+				p->nlinks++;
+			}
+		}
+		if (*nl == '\0')
+			break;
 	}
 	p->clean = 1;
+	p->cached = e;
 	return 1;
 }
 
@@ -174,6 +408,7 @@ cache_save(const struct site *s, uint64_t key, const char *path,
     uint64_t since_ns)
 {
 	char *tmp = xasprintf("%s.tmp", path);
+	struct buf b = BUF_INIT;
 	FILE *f;
 	size_t i, k;
 	int rc = -1;
@@ -185,13 +420,30 @@ cache_save(const struct site *s, uint64_t key, const char *path,
 		const struct page *p = s->pages[i];
 		if (!p->clean || p->mtime_ns >= since_ns)
 			continue;
-		fprintf(f, "P %" PRIu64 " %" PRIu64 " %" PRIu64 "\t%s\n",
-		    p->size, p->mtime_ns, p->ino, p->src);
-		for (k = 0; k < p->nids; k++)
-			fprintf(f, "I %s\n", p->ids[k]);
+		/* A page taken over as it was: its record too. */
+		if (p->cached != NULL) {
+			const struct cache_page *e = p->cached;
+			fwrite(e->rec, 1, e->reclen, f);
+			continue;
+		}
+		buf_reset(&b);
+		buf_printf(&b, "P %" PRIu64 " %" PRIu64 " %" PRIu64 " %zu %u %"
+		    PRIx64 "\t%s\n", p->size, p->mtime_ns, p->ino,
+		    p->body_off, p->body_line, p->fm_hash, p->src);
+		if (p->fm != NULL) {
+			buf_puts(&b, "V ");
+			put_value(&b, p->fm);
+			buf_putc(&b, '\n');
+		}
+		for (k = 0; k < p->nids; k++) {
+			buf_puts(&b, "I ");
+			buf_puts(&b, p->ids[k]);
+			buf_putc(&b, '\n');
+		}
 		for (k = 0; k < p->nlinks; k++)
-			fprintf(f, "L %s\t%s\t%u\n", p->links[k].to->src,
+			buf_printf(&b, "L %s\t%s\t%u\n", p->links[k].to->src,
 			    p->links[k].id, p->links[k].line);
+		fwrite(b.data, 1, b.len, f);
 	}
 	if (ferror(f) | (fclose(f) != 0))
 		goto out;
@@ -201,6 +453,7 @@ cache_save(const struct site *s, uint64_t key, const char *path,
 out:
 	if (rc == -1)
 		unlink(tmp);
+	buf_free(&b);
 	free(tmp);
 	return rc;
 }
@@ -210,12 +463,10 @@ cache_free(struct cache *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->len; i++) {
+	for (i = 0; i < c->len; i++)
 		free(c->v[i].src);
-		free(c->v[i].ids);
-		free(c->v[i].links);
-	}
 	free(c->v);
+	free(c->text);
 	hmap_free(&c->by_src);
 	memset(c, 0, sizeof(*c));
 }

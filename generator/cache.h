@@ -23,12 +23,21 @@ struct cache_page {
 	uint64_t	 size;
 	uint64_t	 mtime_ns;
 	uint64_t	 ino;
-	char		*ids;		/* "id\nid\n..." */
-	char		*links;		/* "to-src\tid\tline\n..." */
+	uint64_t	 fm_hash;
+	size_t		 body_off;
+	unsigned	 body_line;
+	const char	*fm;		/* the front matter, serialised */
+	size_t		 fmlen;
+	const char	*rec;		/* the whole record, in text */
+	size_t		 reclen;
+	const char	*ids;		/* "I id\nI id\n...", in text */
+	const char	*links;		/* "L to-src\tid\tline\n..." */
 };
 
 struct cache {
-	uint64_t		 key;
+	uint64_t		 key;		/* of the file */
+	int			 key_ok;	/* ...and of this build */
+	char			*text;		/* the whole file */
 	struct cache_page	*v;
 	size_t			 len;
 	size_t			 cap;
@@ -39,14 +48,26 @@ struct cache {
 uint64_t	cache_key(const struct site *, uint64_t theme_hash);
 
 /*
- * Reads the cache at path if its key is key; otherwise leaves c empty.
- * A missing or unreadable cache is not an error.
+ * Reads the cache at path. A missing or damaged cache is an empty one,
+ * not an error.
  */
-void	cache_load(struct cache *, const char *path, uint64_t key);
+void	cache_load(struct cache *, const char *path);
 
 /*
- * If p's source is unchanged since c was written, restores p's ids and
- * links and returns 1; otherwise returns 0.
+ * If p's source file is unchanged since c was written, sets p's body
+ * offsets and front matter hash and returns its front matter, built in
+ * arena a; otherwise returns NULL. The front matter depends on the file
+ * alone, so this holds whatever else changed.
+ */
+struct value	*cache_front_matter(const struct cache *, struct page *,
+		    struct arena *);
+
+/* Lets pages be taken over only if the shared inputs are unchanged. */
+void	cache_accept(struct cache *, uint64_t key);
+
+/*
+ * If p's source and everything pages share are unchanged since c was
+ * written, restores p's ids and links and returns 1; otherwise 0.
  */
 int	cache_restore(const struct cache *, const struct site *,
 	    struct page *);

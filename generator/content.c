@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "content.h"
 #include "util/mem.h"
 #include "util/pool.h"
@@ -40,6 +41,7 @@ page_forget(struct page *p)
 	p->links = NULL;
 	p->nids = p->nlinks = 0;
 	p->clean = 0;
+	p->cached = NULL;
 }
 
 static void
@@ -431,6 +433,7 @@ ends_with(const char *s, const char *suffix)
 /* What one loading thread owns; its arena lives as long as the site. */
 struct loader {
 	struct site		*site;
+	const struct cache	*cache;
 	struct page		**pages;
 	const struct source_file **files;
 	struct buf		*bufs;
@@ -441,13 +444,24 @@ static void
 load_item(void *arg, int worker, size_t i)
 {
 	struct loader *l = arg;
+	struct page *p = l->pages[i];
+	struct arena *a = &l->site->arenas[worker];
+	struct value *fm;
 
-	load_page(l->site->src, &l->site->arenas[worker], l->pages[i],
-	    l->files[i], &l->bufs[worker], &l->diags[worker]);
+	p->size = l->files[i]->size;
+	p->mtime_ns = l->files[i]->mtime_ns;
+	p->ino = l->files[i]->ino;
+	/* An unchanged file need not be opened at all. */
+	if (l->cache && (fm = cache_front_matter(l->cache, p, a)) != NULL)
+		apply_front_matter(p, fm, 1, &l->diags[worker]);
+	else
+		load_page(l->site->src, a, p, l->files[i], &l->bufs[worker],
+		    &l->diags[worker]);
 }
 
 int
-content_load(struct site *s, int jobs, struct diags *d)
+content_load(struct site *s, const struct cache *cache, int jobs,
+    struct diags *d)
 {
 	struct loader l;
 	struct page *p;
@@ -486,6 +500,7 @@ content_load(struct site *s, int jobs, struct diags *d)
 	s->narenas = jobs;
 	s->arenas = xcalloc((size_t)jobs, sizeof(*s->arenas));
 	l.site = s;
+	l.cache = cache;
 	l.bufs = xcalloc((size_t)jobs, sizeof(*l.bufs));
 	l.diags = xcalloc((size_t)jobs, sizeof(*l.diags));
 	pool_run(jobs, n, load_item, &l);

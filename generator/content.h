@@ -13,11 +13,14 @@
 #define PAGE_MAX_SIZE	(8u * 1024 * 1024)
 
 /*
- * Lists content/, reads the front matter of every page (on jobs threads)
- * and fills site->pages. Data files (content/data/) are left to data_load.
+ * Lists content/, reads the front matter of every page (on jobs threads;
+ * from cache, if not NULL, where a file is unchanged) and fills
+ * site->pages. Data files (content/data/) are left to data_load.
  * Returns 0, or -1 after adding diagnostics.
  */
-int	content_load(struct site *, int jobs, struct diags *);
+struct cache;
+int	content_load(struct site *, const struct cache *, int jobs,
+	    struct diags *);
 
 /*
  * Builds sections, URLs, output paths, sort orders, neighbours and menus,

@@ -187,20 +187,156 @@ out:
 	return rc;
 }
 
-int
-output_keep(struct output *o, const char *rel)
+void
+output_cursor_close(struct output_cursor *c)
 {
-	char *path;
-	int rc;
+	if (c->base != NULL) {
+		close(c->newfd);
+		if (c->oldfd != -1)
+			close(c->oldfd);
+	}
+	free(c->base);
+	memset(c, 0, sizeof(*c));
+}
 
-	if (!o->have_old)
-		return -1;
-	path = xasprintf("%s/%s", o->staging, rel);
-	rc = link_old(o, rel, path);
+/*
+ * Points c at the folder holding rel's own folder and returns the rest of
+ * rel ("slug/index.html"), or NULL if the folders cannot be opened.
+ */
+static const char *
+cursor_at(struct output *o, struct output_cursor *c, const char *rel)
+{
+	const char *last = strrchr(rel, '/'), *cut = NULL, *p;
+	char *path;
+	size_t n;
+
+	for (p = rel; last != NULL && p < last; p++)
+		if (*p == '/')
+			cut = p;
+	n = cut ? (size_t)(cut - rel) : 0;
+	if (c->base != NULL && strlen(c->base) == n &&
+	    strncmp(c->base, rel, n) == 0)
+		return rel + (cut ? n + 1 : 0);
+	output_cursor_close(c);
+	path = xasprintf("%s/%.*s", o->staging, (int)n, rel);
+	if (make_dir(path) == -1 ||
+	    (c->newfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		free(path);
+		return NULL;
+	}
 	free(path);
-	if (rc == 0)
+	path = xasprintf("%s/%.*s", o->final, (int)n, rel);
+	c->oldfd = o->have_old ? open(path, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC) : -1;
+	free(path);
+	c->base = xstrndup(rel, n);
+	return rel + (cut ? n + 1 : 0);
+}
+
+/* Makes the folder of tail (a path with at most one '/') below fd. */
+static void
+make_leaf_dir(int fd, const char *tail)
+{
+	const char *slash = strchr(tail, '/');
+	char *dir;
+
+	if (slash == NULL)
+		return;
+	dir = xstrndup(tail, (size_t)(slash - tail));
+	mkdirat(fd, dir, 0755);
+	free(dir);
+}
+
+/* Returns 1 if the file tail below fd holds exactly data. */
+static int
+same_at(int fd, const char *tail, const void *data, size_t len)
+{
+	char chunk[65536];
+	struct stat st;
+	size_t off = 0;
+	ssize_t n;
+	int f, same = 0;
+
+	if (fd == -1 || (f = openat(fd, tail, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	if (fstat(f, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size == len) {
+		same = 1;
+		while (same && off < len) {
+			n = read(f, chunk, sizeof(chunk));
+			if (n <= 0 || memcmp(chunk, (const char *)data + off,
+			    (size_t)n) != 0)
+				same = 0;
+			else
+				off += (size_t)n;
+		}
+	}
+	close(f);
+	return same;
+}
+
+static int
+link_at(struct output_cursor *c, const char *tail)
+{
+	if (linkat(c->oldfd, tail, c->newfd, tail, 0) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	make_leaf_dir(c->newfd, tail);
+	return linkat(c->oldfd, tail, c->newfd, tail, 0);
+}
+
+int
+output_keep(struct output *o, struct output_cursor *c, const char *rel)
+{
+	const char *tail = cursor_at(o, c, rel);
+
+	if (tail == NULL || c->oldfd == -1 || link_at(c, tail) == -1)
+		return -1;
+	atomic_fetch_add(&o->kept, 1);
+	return 0;
+}
+
+int
+output_page(struct output *o, struct output_cursor *c, const char *rel,
+    const void *data, size_t len)
+{
+	const char *tail = cursor_at(o, c, rel), *p = data;
+	ssize_t n;
+	int fd, saved;
+
+	if (tail == NULL)
+		return output_write(o, rel, data, len);
+	if (same_at(c->oldfd, tail, data, len) && link_at(c, tail) == 0) {
 		atomic_fetch_add(&o->kept, 1);
-	return rc;
+		return 0;
+	}
+	fd = openat(c->newfd, tail, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644);
+	if (fd == -1 && errno == ENOENT) {
+		make_leaf_dir(c->newfd, tail);
+		fd = openat(c->newfd, tail, O_WRONLY | O_CREAT | O_TRUNC |
+		    O_CLOEXEC, 0644);
+	}
+	if (fd == -1)
+		return -1;
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (close(fd) == -1)
+		return -1;
+	atomic_fetch_add(&o->written, 1);
+	return 0;
 }
 
 int

@@ -34,10 +34,28 @@ int	output_write(struct output *, const char *rel, const void *data,
 	    size_t len);
 
 /*
+ * A thread's handle on the folder it last wrote into. Pages come in order
+ * of their source paths, so most follow one another into the same
+ * section's folder; working relative to it spares the kernel a walk of
+ * the whole path for every file. Start it zeroed; one per thread.
+ */
+struct output_cursor {
+	char	*base;		/* "blogi/matkat", below the output */
+	int	 newfd;		/* that folder in the staging tree */
+	int	 oldfd;		/* in the old output, or -1 */
+};
+
+/* Like output_write, for many files from one thread. */
+int	output_page(struct output *, struct output_cursor *, const char *rel,
+	    const void *data, size_t len);
+
+/*
  * Takes rel over from the old output unchanged (a page the rebuild cache
  * says is the same). Returns 0, or -1 if there is no such old file.
  */
-int	output_keep(struct output *, const char *rel);
+int	output_keep(struct output *, struct output_cursor *, const char *rel);
+
+void	output_cursor_close(struct output_cursor *);
 
 /* Copies the file at OS path from to rel. Returns 0, or -1 with errno. */
 int	output_copy(struct output *, const char *rel, const char *from);

@@ -18,6 +18,8 @@
 
 enum page_kind { PAGE_HOME, PAGE_SECTION, PAGE_PAGE };
 
+struct cache_page;
+
 struct page {
 	enum page_kind	 kind;
 	char		*src;		/* "strategia/arvot.md", below content/ */
@@ -69,6 +71,8 @@ struct page {
 	struct page_link *links;
 	size_t		 nlinks;
 	int		 clean;		/* rendered without any diagnostic */
+	/* Taken over unchanged: its record in the rebuild cache. */
+	const struct cache_page *cached;
 };
 
 struct page_link {

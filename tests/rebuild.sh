@@ -29,6 +29,15 @@ changed=$(find "$site/public" -type f -newermt '2001-01-01' | sed "s|$site/publi
 diff -r "$site/public" "$WORK/cold" >/dev/null && ok ||
 	no "rebuild differs from a build from scratch"
 
+# A new title shows in lists and neighbours of other pages too.
+sed -i 's/^title: Linjaus yksi$/title: Linjaus numero yksi/' "$site/content/strategia/linjaus-yksi.md"
+"$VALO" -q -C "$site" build 2>/dev/null || no "rebuild after a title change failed"
+rm -rf "$WORK/cold" && "$VALO" -q -C "$site" build --out "$WORK/cold" 2>/dev/null
+diff -r "$site/public" "$WORK/cold" >/dev/null && ok ||
+	no "rebuild after a title change differs from a build from scratch"
+grep -q 'Linjaus numero yksi' "$site/public/strategia/index.html" && ok ||
+	no "the section list does not show the new title"
+
 # Home links to arvot.md#avoimuus; home itself is unchanged and cached.
 sed -i 's/^## Avoimuus$/## Avoin toiminta/' "$site/content/strategia/arvot.md"
 before=$(find "$site/public" -type f -exec md5sum {} + | sort)
