@@ -1,7 +1,7 @@
 # Valo: `make` builds the generator and the example site; `make check` runs
 # every test. Plain make and pkg-config, no configure step.
 
-PKGS	 = libcmark-gfm libgit2 yaml-0.1 inih libmicrohttpd
+PKGS	 = libcmark-gfm yaml-0.1 inih
 CC	?= cc
 CFLAGS	?= -O2 -g
 WARN	 = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -23,11 +23,14 @@ ASANOBJ	 = $(SRC:%.c=$(B)/asan/%.o)
 ASANLIB	 = $(LIBSRC:%.c=$(B)/asan/%.o)
 UNITSRC	 = $(sort $(wildcard tests/unit/*.c))
 
-all: deps $(B)/valo site
+# The packages are installed first, then make runs again, so that
+# pkg-config sees them when the flags are worked out.
+all: deps
+	@$(MAKE) --no-print-directory $(B)/valo site
 
 # Debian packages needed to build and run Valo.
 DEBS	 = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
-	   libgit2-dev libyaml-dev libinih-dev libmicrohttpd-dev libcsv-dev
+	   libyaml-dev libinih-dev libcsv-dev
 # ...and to run the browser and HTML checks of `make check`; Node.js and
 # npm only where no node and npm are installed (they may come from
 # elsewhere than Debian, and Debian's npm conflicts with those).
@@ -75,7 +78,8 @@ $(B)/mustache-spec-asan: tests/spec/mustache-spec.c $(ASANLIB)
 TESTBIN	 = $(B)/valo $(B)/unit $(B)/mustache-spec $(B)/valo-asan \
 	   $(B)/unit-asan $(B)/mustache-spec-asan
 
-check: check-deps $(TESTBIN)
+check: check-deps
+	@$(MAKE) --no-print-directory $(TESTBIN)
 	@B=$(B) tests/run.sh
 
 # Rewrites tests/sites/*/expected after a change in output you meant.

@@ -102,6 +102,8 @@ struct md_state {
  * thread at a time under finish_lock: slower, never wrong.
  */
 static void (*real_manage)(cmark_parser *, int);
+/* The table extension's node type, which it does not export. */
+static cmark_node_type table_type;
 static int finish_serialized;
 static pthread_mutex_t finish_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -141,6 +143,7 @@ special_chars_stay(void)
 void
 markdown_init(void)
 {
+	cmark_node *doc;
 	cmark_parser *p;
 	size_t i;
 
@@ -155,6 +158,12 @@ markdown_init(void)
 			cmark_parser_attach_syntax_extension(p,
 			    cmark_find_syntax_extension(extensions[i]));
 		real_manage(p, 1);
+		cmark_parser_feed(p, "|a|\n|-|\n", 8);
+		doc = cmark_parser_finish(p);
+		if (cmark_node_first_child(doc) != NULL)
+			table_type = cmark_node_get_type(
+			    cmark_node_first_child(doc));
+		cmark_node_free(doc);
 		cmark_parser_free(p);
 		finish_serialized = !special_chars_stay();
 	}
@@ -279,14 +288,22 @@ heading(struct md_state *st, cmark_node *n)
 	label = value_get(st->i18n, "heading_anchor") ?
 	    value_get(st->i18n, "heading_anchor")->str : "Linkki tähän kohtaan";
 	buf_reset(b);
-	buf_printf(b, "<h%d id=\"%s\">", level, id);
+	buf_puts(b, "<h");
+	buf_putc(b, '0' + level);
+	buf_puts(b, " id=\"");
+	buf_puts(b, id);
+	buf_puts(b, "\">");
 	if (ilen >= 10)
 		buf_put(b, inner + 4, ilen - 10);
-	buf_printf(b, " <a class=\"anchor\" href=\"#%s\" aria-label=\"", id);
+	buf_puts(b, " <a class=\"anchor\" href=\"#");
+	buf_puts(b, id);
+	buf_puts(b, "\" aria-label=\"");
 	buf_put_html(b, label, strlen(label));
 	buf_puts(b, ": ");
 	buf_put_html(b, title, strlen(title));
-	buf_printf(b, "\">#</a></h%d>\n", level);
+	buf_puts(b, "\">#</a></h");
+	buf_putc(b, '0' + level);
+	buf_puts(b, ">\n");
 	html = cmark_node_new_with_mem(CMARK_NODE_HTML_BLOCK, &md_mem);
 	cmark_node_set_literal(html, b->data);
 	return html;
@@ -623,10 +640,8 @@ markdown_render(const struct site *s, const struct value *i18n,
 				nn = block(&st, n);
 				break;
 			default:
-				if (n == root)
-					break;
-				if (strcmp(cmark_node_get_type_string(n),
-				    "table") == 0)
+				if (n != root && table_type != 0 &&
+				    cmark_node_get_type(n) == table_type)
 					k = 1;
 				break;
 			}

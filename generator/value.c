@@ -121,10 +121,14 @@ value_getn(const struct value *m, const char *key, size_t n)
 
 	if (m == NULL || m->type != VAL_MAP)
 		return NULL;
-	for (i = 0; i < m->len; i++)
-		if (strncmp(m->u.pairs[i].key, key, n) == 0 &&
-		    m->u.pairs[i].key[n] == '\0')
+	for (i = 0; i < m->len; i++) {
+		const char *k = m->u.pairs[i].key;
+		/* The first byte settles most misses without a call. */
+		if (n > 0 && k[0] != key[0])
+			continue;
+		if (strncmp(k, key, n) == 0 && k[n] == '\0')
 			return m->u.pairs[i].val;
+	}
 	return NULL;
 }
 

@@ -1,3 +1,5 @@
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -93,11 +95,14 @@ TEST(config_rejects_unknown_keys)
 {
 	struct config c;
 	struct diags d = DIAGS_INIT;
-	char path[] = "/tmp/valo-test-confXXXXXX";
-	int fd = mkstemp(path);
+	char path[64];
+	int fd;
 	const char *t = "[site]\ntitle = T\nbase_url = https://x.fi/sub\n"
 	    "colour = red\n[build]\njobs = many\n";
 
+	snprintf(path, sizeof(path), "/tmp/valo-test-conf-%ld",
+	    (long)getpid());
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	CHECK(fd >= 0 && write(fd, t, strlen(t)) == (ssize_t)strlen(t));
 	close(fd);
 	CHECK(config_load(&c, path, "site.conf", &d) == -1);
