@@ -90,7 +90,10 @@ clean:
 	rm -rf $(B) public .public.staging
 
 # Benchmark against Hugo, Jekyll, Eleventy (tests/bench/README.md).
-bench: $(B)/valo
+BENCH_DEBS = python3 hyperfine time hugo jekyll cmark-gfm
+bench: deps
+	@tests/install-deps.sh $(BENCH_DEBS)
+	@$(MAKE) --no-print-directory $(B)/valo
 	tests/bench/run.sh $(B)/valo
 
 # Fuzzes every parser with libFuzzer for FUZZ_SECONDS each (default 60).
