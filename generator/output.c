@@ -102,23 +102,23 @@ create(const char *path)
 	return fd;
 }
 
-/* Returns 1 if the file at path holds exactly data. */
+/* Returns 1 if the file path below fd (or AT_FDCWD) holds exactly data. */
 static int
-same_file(const char *path, const void *data, size_t len)
+same_at(int fd, const char *tail, const void *data, size_t len)
 {
 	char chunk[65536];
 	struct stat st;
 	size_t off = 0;
 	ssize_t n;
-	int fd, same = 0;
+	int f, same = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((f = openat(fd, tail, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	if (fstat(f, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (size_t)st.st_size == len) {
 		same = 1;
 		while (same && off < len) {
-			n = read(fd, chunk, sizeof(chunk));
+			n = read(f, chunk, sizeof(chunk));
 			if (n <= 0 || memcmp(chunk, (const char *)data + off,
 			    (size_t)n) != 0)
 				same = 0;
@@ -126,8 +126,32 @@ same_file(const char *path, const void *data, size_t len)
 				off += (size_t)n;
 		}
 	}
-	close(fd);
+	close(f);
 	return same;
+}
+
+/* Writes all of data to fd and closes it. Returns 0, or -1 with errno. */
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	ssize_t n;
+	int saved;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return close(fd);
 }
 
 static int
@@ -149,40 +173,22 @@ output_write(struct output *o, const char *rel, const void *data,
     size_t len)
 {
 	char *path = xasprintf("%s/%s", o->staging, rel), *old;
-	const char *p = data;
-	ssize_t n;
-	int fd, rc = -1, saved;
+	int fd, same, rc = -1;
 
 	if (o->have_old) {
 		old = xasprintf("%s/%s", o->final, rel);
-		n = same_file(old, data, len);
+		same = same_at(AT_FDCWD, old, data, len);
 		free(old);
-		if (n && link_old(o, rel, path) == 0) {
+		if (same && link_old(o, rel, path) == 0) {
 			atomic_fetch_add(&o->kept, 1);
 			free(path);
 			return 0;
 		}
 	}
-	if ((fd = create(path)) == -1)
-		goto out;
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			saved = errno;
-			close(fd);
-			errno = saved;
-			goto out;
-		}
-		p += n;
-		len -= (size_t)n;
+	if ((fd = create(path)) != -1 && write_all(fd, data, len) == 0) {
+		atomic_fetch_add(&o->written, 1);
+		rc = 0;
 	}
-	if (close(fd) == -1)
-		goto out;
-	atomic_fetch_add(&o->written, 1);
-	rc = 0;
-out:
 	free(path);
 	return rc;
 }
@@ -247,34 +253,6 @@ make_leaf_dir(int fd, const char *tail)
 	free(dir);
 }
 
-/* Returns 1 if the file tail below fd holds exactly data. */
-static int
-same_at(int fd, const char *tail, const void *data, size_t len)
-{
-	char chunk[65536];
-	struct stat st;
-	size_t off = 0;
-	ssize_t n;
-	int f, same = 0;
-
-	if (fd == -1 || (f = openat(fd, tail, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	if (fstat(f, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (size_t)st.st_size == len) {
-		same = 1;
-		while (same && off < len) {
-			n = read(f, chunk, sizeof(chunk));
-			if (n <= 0 || memcmp(chunk, (const char *)data + off,
-			    (size_t)n) != 0)
-				same = 0;
-			else
-				off += (size_t)n;
-		}
-	}
-	close(f);
-	return same;
-}
-
 static int
 link_at(struct output_cursor *c, const char *tail)
 {
@@ -301,13 +279,13 @@ int
 output_page(struct output *o, struct output_cursor *c, const char *rel,
     const void *data, size_t len)
 {
-	const char *tail = cursor_at(o, c, rel), *p = data;
-	ssize_t n;
-	int fd, saved;
+	const char *tail = cursor_at(o, c, rel);
+	int fd;
 
 	if (tail == NULL)
 		return output_write(o, rel, data, len);
-	if (same_at(c->oldfd, tail, data, len) && link_at(c, tail) == 0) {
+	if (c->oldfd != -1 && same_at(c->oldfd, tail, data, len) &&
+	    link_at(c, tail) == 0) {
 		atomic_fetch_add(&o->kept, 1);
 		return 0;
 	}
@@ -318,22 +296,7 @@ output_page(struct output *o, struct output_cursor *c, const char *rel,
 		fd = openat(c->newfd, tail, O_WRONLY | O_CREAT | O_TRUNC |
 		    O_CLOEXEC, 0644);
 	}
-	if (fd == -1)
-		return -1;
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (close(fd) == -1)
+	if (fd == -1 || write_all(fd, data, len) == -1)
 		return -1;
 	atomic_fetch_add(&o->written, 1);
 	return 0;
