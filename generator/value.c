@@ -138,17 +138,6 @@ value_get(const struct value *m, const char *key)
 	return value_getn(m, key, strlen(key));
 }
 
-struct value *
-value_path(const struct value *v, const char *path)
-{
-	const char *dot;
-
-	while (v != NULL && (dot = strchr(path, '.')) != NULL) {
-		v = value_getn(v, path, (size_t)(dot - path));
-		path = dot + 1;
-	}
-	return v ? value_get(v, path) : NULL;
-}
 
 int
 value_truthy(const struct value *v)
@@ -215,43 +204,6 @@ value_type_name(enum value_type t)
 	return "?";
 }
 
-struct value *
-value_copy(struct arena *a, const struct value *v)
-{
-	struct value *c;
-	size_t i;
-
-	if (v == NULL)
-		return NULL;
-	c = arena_alloc(a, sizeof(*c));
-	*c = *v;
-	c->cap = 0;
-	switch (v->type) {
-	case VAL_STRING:
-		c->str = arena_strndup(a, v->str, v->len);
-		break;
-	case VAL_NUMBER:
-		if (v->str)
-			c->str = arena_strndup(a, v->str, v->len);
-		break;
-	case VAL_LIST:
-		c->len = 0;
-		c->u.items = NULL;
-		for (i = 0; i < v->len; i++)
-			value_push(a, c, value_copy(a, v->u.items[i]));
-		break;
-	case VAL_MAP:
-		c->len = 0;
-		c->u.pairs = NULL;
-		for (i = 0; i < v->len; i++)
-			value_append(a, c, arena_strdup(a, v->u.pairs[i].key),
-			    value_copy(a, v->u.pairs[i].val));
-		break;
-	default:
-		break;
-	}
-	return c;
-}
 
 int
 value_parse_number(const char *s, size_t n, double *out)

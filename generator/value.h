@@ -69,8 +69,6 @@ void	 value_append(struct arena *, struct value *map, const char *key,
 /* Returns the value of key in map, or NULL (also if map is not a map). */
 struct value	*value_get(const struct value *map, const char *key);
 struct value	*value_getn(const struct value *map, const char *key, size_t);
-/* Follows a dotted path such as "site.title"; NULL if any step is missing. */
-struct value	*value_path(const struct value *, const char *path);
 
 /*
  * Truthiness as templates see it: null, false, 0-length strings and
@@ -85,7 +83,5 @@ const char	*value_type_name(enum value_type);
  * Returns 1 and sets *out, or 0 if s is anything else.
  */
 int		 value_parse_number(const char *s, size_t n, double *out);
-/* Deep copy into another arena. */
-struct value	*value_copy(struct arena *, const struct value *);
 
 #endif

@@ -17,7 +17,7 @@ TEST(value_map_set_replaces)
 	arena_free(&a);
 }
 
-TEST(value_path_follows_dots)
+TEST(yaml_nested_maps)
 {
 	struct arena a = ARENA_INIT;
 	struct diags d = DIAGS_INIT;
@@ -26,10 +26,11 @@ TEST(value_path_follows_dots)
 	struct buf b = BUF_INIT;
 
 	CHECK(v != NULL);
-	CHECK_STR(value_path(v, "site.title")->str, "Valo");
-	value_write(value_path(v, "site.nested.deep"), &b);
+	CHECK_STR(value_get(value_get(v, "site"), "title")->str, "Valo");
+	value_write(value_get(value_get(value_get(v, "site"), "nested"),
+	    "deep"), &b);
 	CHECK_STR(b.data, "3");
-	CHECK(value_path(v, "site.nope.deep") == NULL);
+	CHECK(value_get(value_get(v, "site"), "nope") == NULL);
 	buf_free(&b);
 	diags_free(&d);
 	arena_free(&a);
