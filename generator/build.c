@@ -147,11 +147,12 @@ render_all(struct build *b, int jobs, struct build_stats *st,
 
 	b->workers = xcalloc((size_t)jobs, sizeof(*b->workers));
 	st->jobs = pool_run(jobs, s->npages, render_item, b);
+	st->pages = s->npages;
 	for (i = 0; i < (size_t)jobs; i++) {
 		struct worker *w = &b->workers[i];
 		diags_move(d, &w->diags);
 		st->files += w->files;
-		st->pages += w->rendered;
+		st->rendered += w->rendered;
 		output_cursor_close(&w->cursor);
 		arena_free(&w->arena);
 		buf_free(&w->src);

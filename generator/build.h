@@ -22,7 +22,8 @@ struct build_opts {
 };
 
 struct build_stats {
-	size_t	pages;		/* pages rendered */
+	size_t	pages;		/* pages in the site */
+	size_t	rendered;	/* of which rendered (not taken over) */
 	size_t	files;		/* files in the output */
 	size_t	written;	/* of which written anew */
 	size_t	kept;		/* of which unchanged, linked */

@@ -178,10 +178,11 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 			fprintf(stderr, "valo: %zu pages checked, no errors "
 			    "(%.2f s)\n", st.pages, s);
 		else
-			fprintf(stderr, "valo: %zu pages, %zu files "
-			    "(%zu written, %zu unchanged) in %.2f s, %d "
-			    "threads\n", st.pages, st.written + st.kept,
-			    st.written, st.kept, s, st.jobs);
+			fprintf(stderr, "valo: %zu pages (%zu rendered), %zu "
+			    "files (%zu written, %zu unchanged) in %.2f s, %d "
+			    "threads\n", st.pages, st.rendered,
+			    st.written + st.kept, st.written, st.kept, s,
+			    st.jobs);
 	}
 	return rc;
 usage:
