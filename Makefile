@@ -34,7 +34,7 @@ DEBS	 = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 # ...and to run the browser and HTML checks of `make check`; Node.js and
 # npm only where no node and npm are installed (they may come from
 # elsewhere than Debian, and Debian's npm conflicts with those).
-CHECK_DEBS = chromium $(if $(shell command -v node && command -v npm),,nodejs npm)
+CHECK_DEBS = chromium git $(if $(shell command -v node && command -v npm),,nodejs npm)
 
 deps:
 	@tests/install-deps.sh $(DEBS)
