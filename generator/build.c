@@ -343,6 +343,12 @@ build_site(const struct build_opts *o, struct build_stats *st,
 	free(conf);
 	if (o->drafts)
 		cfg.drafts = 1;
+	if (cfg.drafts && !o->check_only && o->out == NULL)
+		diag_warn(d, "site.conf", 0, 0,
+		    "Preview drafts with --out into another folder, and "
+		    "publish only a build without drafts.",
+		    "draft pages are built into %s/, the folder that is "
+		    "published", cfg.output);
 	if (o->base_url && config_set_base_url(&cfg, o->base_url, d) == -1)
 		goto out0;
 	if ((src = source_open(o->root, d)) == NULL)

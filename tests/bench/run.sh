@@ -40,6 +40,12 @@ for t in python3 hyperfine /usr/bin/time; do
 done
 
 mkdir -p "$W" "$T" "$D"
+# Two runs at once would share these folders and disturb each other's times.
+exec 9>"$W/.lock"
+if ! flock -n 9; then
+	echo "bench: another benchmark is running (build/bench/.lock); wait for it" >&2
+	exit 1
+fi
 rm -rf "$R"; mkdir -p "$R"
 # A private copy: the tree's build/valo may be rebuilt while we run.
 VALO=$W/valo
@@ -73,14 +79,15 @@ hf() {
 pages() { find "$1" -name index.html 2>/dev/null | wc -l; }
 files() { find "$1" -type f 2>/dev/null | wc -l; }
 
-# Corpus N (and a git corpus with K commits): generated once, kept.
+# Corpus (gen-corpus.py arguments): generated once, kept; .done marks a
+# finished one, so an interrupted generation starts over.
 corpus() {
 	local dir=$1; shift
-	if [ ! -d "$dir/content" ]; then
-		rm -rf "$dir"
-		say "generating $dir"
-		python3 "$GEN" --seed 1 "$@" --out "$dir" >&2
-	fi
+	[ -f "$dir/.done" ] && return 0
+	rm -rf "$dir"
+	say "generating $dir"
+	python3 "$GEN" --seed 1 "$@" --out "$dir" >&2
+	touch "$dir/.done"
 }
 
 # The Valo site of a corpus: site.conf + themes/ from tests/bench/site,
