@@ -56,6 +56,8 @@ render_one(struct build *b, struct worker *w, struct page *p)
 		}
 		page_forget(p);
 	}
+	if (p->broken)
+		return;
 	memset(&md, 0, sizeof(md));
 	rc = render_page(&b->env, p, &w->arena, &w->src, &w->html, &md,
 	    &w->diags);
@@ -325,6 +327,7 @@ build_site(const struct build_opts *o, struct build_stats *st,
 	uint64_t key = 0, start_ns;
 	char *conf, *outdir = NULL, *cachefile = NULL;
 	size_t i, errors = d->errors;
+	size_t shared;
 	int rc = -1, have_out = 0, jobs;
 
 	memset(st, 0, sizeof(*st));
@@ -363,14 +366,20 @@ build_site(const struct build_opts *o, struct build_stats *st,
 		cache_load(&cache, cachefile);
 	}
 	content_load(&site, cache.len ? &cache : NULL, jobs, d);
+	shared = d->errors;
 	data_load(&site, d);
 	theme_load(&theme, src, &site.arena, cfg.theme, cfg.language, d);
 	st->t_load = since(&t);
-	if (d->errors != errors)
+	/*
+	 * Wrong front matter or addresses do not stop the checks of links,
+	 * headings and charts, so an editor sees every error at once; broken
+	 * data or templates would only make the rest misleading.
+	 */
+	if (d->errors != shared)
 		goto out;
-	if (content_resolve(&site, d) == -1)
-		goto out;
+	content_resolve(&site, d);
 	st->t_resolve = since(&t);
+	shared = d->errors;
 	for (i = 0; i < site.npages; i++) {
 		struct page *p = site.pages[i];
 		if (p->layout && !mu_set_has(theme.templates, p->layout))
@@ -380,13 +389,14 @@ build_site(const struct build_opts *o, struct build_stats *st,
 			    "layout \"%s\" is not a template of the theme",
 			    p->layout);
 	}
-	if (d->errors != errors)
+	if (d->errors != shared)
 		goto out;
 
 	b.opts = o;
 	b.site = &site;
 	render_env_init(&b.env, &site, &theme, &site.arena);
-	if (!o->check_only) {
+	/* With errors found already, check the rest but write nothing. */
+	if (!o->check_only && d->errors == errors) {
 		if (output_begin(&out, outdir, d) == -1)
 			goto out;
 		have_out = 1;
@@ -401,7 +411,7 @@ build_site(const struct build_opts *o, struct build_stats *st,
 	}
 	render_all(&b, jobs, st, d);
 	st->t_render = since(&t);
-	if (d->errors == errors)
+	if (d->errors == errors && b.out)
 		write_extras(&b, &theme, st, d);
 	st->t_extras = since(&t);
 	if (have_out) {

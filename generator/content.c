@@ -447,6 +447,7 @@ load_item(void *arg, int worker, size_t i)
 	struct page *p = l->pages[i];
 	struct arena *a = &l->site->arenas[worker];
 	struct value *fm;
+	size_t errors = l->diags[worker].errors;
 
 	p->size = l->files[i]->size;
 	p->mtime_ns = l->files[i]->mtime_ns;
@@ -457,6 +458,8 @@ load_item(void *arg, int worker, size_t i)
 	else
 		load_page(l->site->src, a, p, l->files[i], &l->bufs[worker],
 		    &l->diags[worker]);
+	/* Wrong keys still leave a page to check; unreadable ones do not. */
+	p->broken = l->diags[worker].errors != errors && p->fm == NULL;
 }
 
 int
@@ -504,6 +507,13 @@ content_load(struct site *s, const struct cache *cache, int jobs,
 	l.bufs = xcalloc((size_t)jobs, sizeof(*l.bufs));
 	l.diags = xcalloc((size_t)jobs, sizeof(*l.diags));
 	pool_run(jobs, n, load_item, &l);
+	/*
+	 * A page whose front matter is wrong still takes part in the rest of
+	 * the checks (links to it, its place in lists), under its file name.
+	 */
+	for (i = 0; i < n; i++)
+		if (l.pages[i]->title == NULL)
+			l.pages[i]->title = l.pages[i]->src;
 	for (k = 0; k < jobs; k++) {
 		diags_move(d, &l.diags[k]);
 		buf_free(&l.bufs[k]);

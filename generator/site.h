@@ -42,6 +42,7 @@ struct page {
 	struct value	*tags;		/* list of strings, or NULL */
 	int		 draft;
 	int		 toc;
+	int		 broken;	/* its front matter cannot be read */
 	long		 weight;	/* 0: none given, sorts last */
 	char		 date_display[16];	/* "23.11.2026" */
 
