@@ -134,6 +134,9 @@ def report(d):
     p("- Machine: %s cores (`nproc`), %s, %s RAM, %s, %s" % (
         M("nproc"), M("cpu"), M("mem"), M("kernel"), M("os")))
     p("- Output folders: tmpfs %s; disk %s" % (M("fs_tmp"), M("fs_disk")))
+    p("- Load average (1, 5, 15 min) at the start: %s; at the end: %s (the "
+      "benchmark itself keeps about 1-2 busy; more means other work shared "
+      "the machine)" % (M("load_start"), M("load_end")))
     p("- Valo: %s, commit %s" % (M("v_valo"), M("commit")))
     vs = [M(k) for k in ("v_hugo", "v_jekyll", "v_eleventy", "v_cmark",
                          "v_hyperfine", "v_git") if k in meta]

@@ -137,6 +137,7 @@ meta fs_disk "build/bench/out-disk ($(fstype "$D"))"
 meta commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo ?)$(
     [ -n "$(git -C "$ROOT" status --porcelain -- generator 2>/dev/null)" ] &&
     echo ' + uncommitted changes in generator/')"
+meta load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 meta runs "$RUNS"; meta slow_runs "$SLOW_RUNS"
 meta quick "$QUICK"; meta large "$LARGE"
 meta v_valo "$("$VALO" --version 2>&1 | head -1) (binary sha256 $(sha256sum "$VALO" | cut -c1-12))"
@@ -333,6 +334,7 @@ rm -rf "$T/example" "$T"/.example.*
 rm -rf "$T"/valo-* "$T"/hugo-* "$T"/jekyll-* "$T"/eleventy-* "$T"/.valo-*
 
 # ---- report --------------------------------------------------------------
+meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 $REPORT report "$R" >"$RESULTS.tmp"
 mv "$RESULTS.tmp" "$RESULTS"
 cat "$RESULTS"
