@@ -155,7 +155,8 @@ render_all(struct build *b, int jobs, struct build_stats *st,
 		diags_move(d, &w->diags);
 		st->files += w->files;
 		st->rendered += w->rendered;
-		output_cursor_close(&w->cursor);
+		if (b->out)
+			output_cursor_close(b->out, &w->cursor);
 		arena_free(&w->arena);
 		buf_free(&w->src);
 		buf_free(&w->html);
@@ -163,6 +164,13 @@ render_all(struct build *b, int jobs, struct build_stats *st,
 	free(b->workers);
 	b->workers = NULL;
 	check_links(s, d);
+}
+
+/* "/base/vanha/" -> "vanha/index.html": an alias page's file. */
+static char *
+alias_out(const char *url, const char *base_path)
+{
+	return xasprintf("%sindex.html", url + strlen(base_path));
 }
 
 /* An old address: a small page that sends the reader to the new one. */
@@ -187,7 +195,7 @@ write_alias(struct build *b, const struct page *p, const char *url,
 	buf_puts(h, "\">");
 	buf_put_html(h, p->title, strlen(p->title));
 	buf_puts(h, "</a></p>\n</body>\n</html>\n");
-	rel = xasprintf("%sindex.html", url + strlen(bp));
+	rel = alias_out(url, bp);
 	if (b->out && output_write(b->out, rel, h->data, h->len) == -1)
 		diag_error(d, rel, 0, 0, NULL, "cannot write: %s",
 		    strerror(errno));
@@ -233,6 +241,19 @@ write_sitemap(struct build *b, const struct theme *t, struct buf *h,
 	st->files++;
 }
 
+/* Copies file path of the source to rel in the output. */
+static void
+copy_file(struct build *b, const char *path, const char *rel, struct buf *h,
+    struct diags *d)
+{
+	if (source_read(b->site->src, path, h, 0, NULL) == -1)
+		diag_error(d, path, 0, 0, NULL, "cannot read: %s",
+		    strerror(errno));
+	else if (output_write(b->out, rel, h->data, h->len) == -1)
+		diag_error(d, path, 0, 0, NULL, "cannot write %s: %s", rel,
+		    strerror(errno));
+}
+
 static void
 write_extras(struct build *b, struct theme *t, struct build_stats *st,
     struct diags *d)
@@ -241,50 +262,102 @@ write_extras(struct build *b, struct theme *t, struct build_stats *st,
 	struct arena a = ARENA_INIT;
 	struct buf h = BUF_INIT;
 	size_t i, j;
-	char *from, *rel;
+	char *from;
 
 	for (i = 0; i < s->npages; i++) {
-		struct page *p = s->pages[i];
-		/* content_resolve left each alias as a clean URL. */
-		for (j = 0; p->aliases && j < p->aliases->len; j++) {
-			write_alias(b, p, p->aliases->u.items[j]->str, &h, d);
+		const struct page *p = s->pages[i];
+		for (j = 0; j < p->nalias_urls; j++) {
+			write_alias(b, p, p->alias_urls[j], &h, d);
 			st->files++;
 		}
 	}
 	write_sitemap(b, t, &h, st, d);
-	if (render_404(&b->env, &a, &h, d) == 0 && b->out) {
+	if (render_404(&b->env, &a, &h, d) == 0) {
 		if (output_write(b->out, "404.html", h.data, h.len) == -1)
 			diag_error(d, "404.html", 0, 0, NULL, "cannot write");
 		st->files++;
 	}
 	for (i = 0; i < t->statics.len; i++) {
-		from = xasprintf("%s/%s/static/%s", s->src->root, t->dir,
-		    t->statics.v[i].path);
-		if (b->out && output_copy(b->out, t->statics.v[i].path, from)
-		    == -1)
-			diag_error(d, from, 0, 0, NULL, "cannot copy: %s",
-			    strerror(errno));
+		from = xasprintf("%s/static/%s", t->dir, t->statics.v[i].path);
+		copy_file(b, from, t->statics.v[i].path, &h, d);
 		st->files++;
 		free(from);
 	}
-	/* Page bundles: every other file in content/ goes along. */
-	for (i = 0; i < s->content.len; i++) {
-		const char *path = s->content.v[i].path;
-		size_t n = strlen(path);
-		if (strncmp(path, "data/", 5) == 0 ||
-		    (n > 3 && strcmp(path + n - 3, ".md") == 0))
-			continue;
-		from = xasprintf("%s/content/%s", s->src->root, path);
-		rel = xstrdup(path);
-		if (b->out && output_copy(b->out, rel, from) == -1)
-			diag_error(d, from, 0, 0, NULL, "cannot copy: %s",
-			    strerror(errno));
+	/* Page bundles and data: every other file in content/ goes along. */
+	for (i = 0; i < s->nattachments; i++) {
+		from = xasprintf("content/%s", s->attachments[i]->path);
+		copy_file(b, from, s->attachments[i]->path, &h, d);
 		st->files++;
 		free(from);
-		free(rel);
 	}
 	buf_free(&h);
 	arena_free(&a);
+}
+
+/*
+ * Every file of the output and where it comes from, before anything is
+ * written: two things that map to one path are an error naming both,
+ * never "the last one wins".
+ */
+struct plan {
+	struct hmap	 by_rel;	/* rel -> where from */
+	struct arena	 arena;
+	struct diags	*diags;
+};
+
+static void
+plan(struct plan *pl, const char *rel, const char *from)
+{
+	const char *r = arena_strdup(&pl->arena, rel);
+	const char *f = arena_strdup(&pl->arena, from);
+	const char *other = hmap_put(&pl->by_rel, r, (void *)f);
+
+	if (other != NULL)
+		diag_error(pl->diags, from, 0, 0, "Rename or move one of "
+		    "them.", "%s would also be written from %s", rel, other);
+}
+
+static int
+plan_outputs(const struct site *s, const struct theme *t, struct diags *d)
+{
+	const char *bp = s->cfg->base_path;
+	struct plan pl = { HMAP_INIT, ARENA_INIT, d };
+	size_t i, j, errors = d->errors;
+	int robots = 0;
+	char *rel, *from;
+
+	for (i = 0; i < s->npages; i++)
+		plan(&pl, s->pages[i]->out, s->pages[i]->file);
+	for (i = 0; i < s->npages; i++)
+		for (j = 0; j < s->pages[i]->nalias_urls; j++) {
+			rel = alias_out(s->pages[i]->alias_urls[j], bp);
+			from = xasprintf("%s (alias %s)", s->pages[i]->file,
+			    s->pages[i]->alias_urls[j]);
+			plan(&pl, rel, from);
+			free(rel);
+			free(from);
+		}
+	plan(&pl, "404.html", "the 404 page");
+	plan(&pl, "sitemap.xml", "the sitemap");
+	for (i = 0; i < t->statics.len; i++)
+		if (strcmp(t->statics.v[i].path, "robots.txt") == 0)
+			robots = 1;
+	/* A theme's own robots.txt stands instead of Valo's. */
+	if (!robots)
+		plan(&pl, "robots.txt", "robots.txt (made by Valo)");
+	for (i = 0; i < t->statics.len; i++) {
+		from = xasprintf("%s/static/%s", t->dir, t->statics.v[i].path);
+		plan(&pl, t->statics.v[i].path, from);
+		free(from);
+	}
+	for (i = 0; i < s->nattachments; i++) {
+		from = xasprintf("content/%s", s->attachments[i]->path);
+		plan(&pl, s->attachments[i]->path, from);
+		free(from);
+	}
+	hmap_free(&pl.by_rel);
+	arena_free(&pl.arena);
+	return d->errors == errors ? 0 : -1;
 }
 
 static double
@@ -300,53 +373,42 @@ since(struct timespec *t)
 	return s;
 }
 
-/* "dir/public" -> "dir/.public.valo-cache", beside the output. */
-static char *
-cache_path(const char *outdir)
-{
-	const char *slash = strrchr(outdir, '/');
-
-	if (slash == NULL)
-		return xasprintf(".%s.valo-cache", outdir);
-	return xasprintf("%.*s/.%s.valo-cache", (int)(slash - outdir), outdir,
-	    slash + 1);
-}
-
 int
 build_site(const struct build_opts *o, struct build_stats *st,
     struct diags *d)
 {
 	struct config cfg;
-	struct source *src = NULL;
+	struct source *src = o->src, *own_src = NULL;
+	struct output *out = o->out, *own_out = NULL;
 	struct site site;
 	struct theme theme;
-	struct output out;
 	struct build b;
 	struct cache cache;
+	struct fm_memo memo;
 	struct timespec now, t;
 	uint64_t key = 0, start_ns;
-	char *conf, *outdir = NULL, *cachefile = NULL;
+	char *outdir = NULL;
 	size_t i, errors = d->errors;
 	size_t shared;
-	int rc = -1, have_out = 0, jobs;
+	int rc = -1, begun = 0, jobs;
 
 	memset(st, 0, sizeof(*st));
 	memset(&theme, 0, sizeof(theme));
 	memset(&cache, 0, sizeof(cache));
+	memset(&site, 0, sizeof(site));
 	clock_gettime(CLOCK_REALTIME, &now);
 	start_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	memset(&b, 0, sizeof(b));
-	conf = xasprintf("%s/site.conf", o->root);
-	if (config_load(&cfg, conf, "site.conf", d) == -1) {
-		free(conf);
-		config_free(&cfg);
+	if (src == NULL && (src = own_src = source_dir_open(o->root, d)) ==
+	    NULL)
 		return -1;
-	}
-	free(conf);
+	if (config_load(&cfg, src, "site.conf", d) == -1)
+		goto out0;
 	if (o->drafts)
 		cfg.drafts = 1;
-	if (cfg.drafts && !o->check_only && o->out == NULL)
+	if (cfg.drafts && !o->check_only && o->out == NULL &&
+	    o->out_dir == NULL)
 		diag_warn(d, "site.conf", 0, 0,
 		    "Preview drafts with --out into another folder, and "
 		    "publish only a build without drafts.",
@@ -354,18 +416,22 @@ build_site(const struct build_opts *o, struct build_stats *st,
 		    "published", cfg.output);
 	if (o->base_url && config_set_base_url(&cfg, o->base_url, d) == -1)
 		goto out0;
-	if ((src = source_open(o->root, d)) == NULL)
-		goto out0;
+	if (!o->check_only && out == NULL) {
+		outdir = o->out_dir ? xstrdup(o->out_dir) :
+		    xasprintf("%s/%s", o->root, cfg.output);
+		/* The lock is held from before the cache is read. */
+		if ((out = own_out = output_dir_open(outdir, o->root, o->force,
+		    d)) == NULL)
+			goto out0;
+	}
 	site_init(&site, &cfg, src);
 	markdown_init();
 	jobs = jobs_for(o, &cfg);
-	if (!o->check_only) {
-		outdir = o->out ? xstrdup(o->out) :
-		    xasprintf("%s/%s", o->root, cfg.output);
-		cachefile = cache_path(outdir);
-		cache_load(&cache, cachefile);
-	}
-	content_load(&site, cache.len ? &cache : NULL, jobs, d);
+	if (out != NULL && out->cache != NULL)
+		cache_load(&cache, out->cache);
+	memo.fn = cache_front_matter;
+	memo.arg = &cache;
+	content_load(&site, cache.len ? &memo : NULL, jobs, d);
 	shared = d->errors;
 	data_load(&site, d);
 	theme_load(&theme, src, &site.arena, cfg.theme, cfg.language, d);
@@ -389,6 +455,7 @@ build_site(const struct build_opts *o, struct build_stats *st,
 			    "layout \"%s\" is not a template of the theme",
 			    p->layout);
 	}
+	plan_outputs(&site, &theme, d);
 	if (d->errors != shared)
 		goto out;
 
@@ -396,14 +463,14 @@ build_site(const struct build_opts *o, struct build_stats *st,
 	b.site = &site;
 	render_env_init(&b.env, &site, &theme, &site.arena);
 	/* With errors found already, check the rest but write nothing. */
-	if (!o->check_only && d->errors == errors) {
-		if (output_begin(&out, outdir, d) == -1)
+	if (out != NULL && d->errors == errors) {
+		if (output_begin(out, d) == -1)
 			goto out;
-		have_out = 1;
-		b.out = &out;
+		begun = 1;
+		b.out = out;
 		key = cache_key(&site, theme.hash);
 		/* Pages are taken over only from an old output that exists. */
-		if (out.have_old) {
+		if (out->have_old && out->cache != NULL) {
 			cache_accept(&cache, key);
 			if (cache.key_ok)
 				b.cache = &cache;
@@ -414,30 +481,29 @@ build_site(const struct build_opts *o, struct build_stats *st,
 	if (d->errors == errors && b.out)
 		write_extras(&b, &theme, st, d);
 	st->t_extras = since(&t);
-	if (have_out) {
+	if (begun) {
 		if (d->errors != errors)
-			output_abort(&out);
-		else if (output_commit(&out, d) == 0) {
-			st->written = atomic_load(&out.written);
-			st->kept = atomic_load(&out.kept);
+			output_abort(out);
+		else if (output_commit(out, d) == 0) {
+			st->written = atomic_load(&out->written);
+			st->kept = atomic_load(&out->kept);
 			/* Without a cache the next build is slower, not wrong. */
-			if (cache_save(&site, key, cachefile, start_ns) == -1)
-				unlink(cachefile);
+			if (out->cache != NULL && cache_save(&site, key,
+			    out->cache, start_ns) == -1)
+				unlink(out->cache);
 		}
 		st->t_commit = since(&t);
 	}
 	if (d->errors == errors)
 		rc = 0;
 out:
-	if (have_out)
-		output_free(&out);
 	cache_free(&cache);
-	free(cachefile);
-	free(outdir);
 	theme_free(&theme);
 	site_free(&site);
 out0:
-	source_free(src);
+	output_free(own_out);
+	free(outdir);
 	config_free(&cfg);
+	source_free(own_src);
 	return rc;
 }

@@ -9,9 +9,20 @@
 
 #include "util/diag.h"
 
+struct source;
+struct output;
+
 struct build_opts {
 	const char	*root;		/* the site folder */
-	const char	*out;		/* output folder; NULL: site.conf's */
+	/* What to read; NULL: the folder root as it is. Borrowed. */
+	struct source	*src;
+	/*
+	 * Where the files go; NULL: the folder out_dir, or site.conf's
+	 * output folder. Borrowed; committed by the build.
+	 */
+	struct output	*out;
+	const char	*out_dir;
+	int		 force;		/* replace a folder Valo did not make */
 	const char	*base_url;	/* NULL: site.conf's */
 	int		 drafts;	/* build drafts too */
 	int		 check_only;	/* validate, write nothing */

@@ -9,7 +9,7 @@
 #include "util/buf.h"
 #include "util/mem.h"
 
-#define CACHE_MAGIC	"valo-cache 2"
+#define CACHE_MAGIC	"valo-cache 3"
 
 static uint64_t
 mix(uint64_t h, const void *p, size_t n)
@@ -204,28 +204,42 @@ get_value(struct arena *a, const char **p, const char *end, int depth)
 	return v;
 }
 
-/* Reads the numbers of a P line, " size mtime ino off line hash". */
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Reads the rest of a P line, " id off line hash". */
 static int
 numbers(const char *p, const char *end, struct cache_page *e)
 {
-	unsigned long long v[6];
+	unsigned long long v[3];
 	char *q;
-	int i;
+	int i, hi, lo;
 
-	for (i = 0; i < 6; i++) {
+	if (end - p < 1 + 2 * SOURCE_ID_LEN || *p++ != ' ')
+		return 0;
+	for (i = 0; i < SOURCE_ID_LEN; i++, p += 2) {
+		if ((hi = hexval(p[0])) == -1 || (lo = hexval(p[1])) == -1)
+			return 0;
+		e->id[i] = (unsigned char)(hi << 4 | lo);
+	}
+	for (i = 0; i < 3; i++) {
 		if (p >= end || *p != ' ')
 			return 0;
-		v[i] = strtoull(p + 1, &q, i == 5 ? 16 : 10);
+		v[i] = strtoull(p + 1, &q, i == 2 ? 16 : 10);
 		if (q == p + 1 || q > end)
 			return 0;
 		p = q;
 	}
-	e->size = v[0];
-	e->mtime_ns = v[1];
-	e->ino = v[2];
-	e->body_off = (size_t)v[3];
-	e->body_line = (unsigned)v[4];
-	e->fm_hash = v[5];
+	e->body_off = (size_t)v[0];
+	e->body_line = (unsigned)v[1];
+	e->fm_hash = v[2];
 	return p == end;
 }
 
@@ -320,13 +334,13 @@ bad:
 }
 
 struct value *
-cache_front_matter(const struct cache *c, struct page *p, struct arena *a)
+cache_front_matter(void *arg, struct page *p, struct arena *a)
 {
+	const struct cache *c = arg;
 	const struct cache_page *e = hmap_get(&c->by_src, p->src);
 	const char *s;
 
-	if (e == NULL || e->fm == NULL || e->size != p->size ||
-	    e->mtime_ns != p->mtime_ns || e->ino != p->ino)
+	if (e == NULL || e->fm == NULL || memcmp(e->id, p->id, sizeof(e->id)))
 		return NULL;
 	s = e->fm;
 	p->body_off = e->body_off;
@@ -363,8 +377,7 @@ cache_restore(const struct cache *c, const struct site *s, struct page *p)
 	char *to;
 
 	if (!c->key_ok || (e = hmap_get(&c->by_src, p->src)) == NULL ||
-	    e->size != p->size || e->mtime_ns != p->mtime_ns ||
-	    e->ino != p->ino)
+	    memcmp(e->id, p->id, sizeof(e->id)))
 		return 0;
 	n = run_len(e->ids, 'I');
 	p->ids = xcalloc(n ? n : 1, sizeof(*p->ids));
@@ -427,9 +440,11 @@ cache_save(const struct site *s, uint64_t key, const char *path,
 			continue;
 		}
 		buf_reset(&b);
-		buf_printf(&b, "P %" PRIu64 " %" PRIu64 " %" PRIu64 " %zu %u %"
-		    PRIx64 "\t%s\n", p->size, p->mtime_ns, p->ino,
-		    p->body_off, p->body_line, p->fm_hash, p->src);
+		buf_puts(&b, "P ");
+		for (k = 0; k < sizeof(p->id); k++)
+			buf_printf(&b, "%02x", p->id[k]);
+		buf_printf(&b, " %zu %u %" PRIx64 "\t%s\n", p->body_off,
+		    p->body_line, p->fm_hash, p->src);
 		if (p->fm != NULL) {
 			buf_puts(&b, "V ");
 			put_value(&b, p->fm);

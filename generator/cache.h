@@ -6,7 +6,7 @@
  *
  * It holds a key for everything that all pages depend on (settings,
  * theme, data, every page's front matter and path) and, per page, what
- * identifies its source file (size, modification time, inode) with the
+ * identifies its source file (source.h: a stat triple or a blob id) with the
  * page's heading ids and its links to other pages' headings, so links can
  * still be checked without rendering the page.
  */
@@ -20,9 +20,7 @@
 
 struct cache_page {
 	char		*src;
-	uint64_t	 size;
-	uint64_t	 mtime_ns;
-	uint64_t	 ino;
+	unsigned char	 id[SOURCE_ID_LEN];	/* the source file's */
 	uint64_t	 fm_hash;
 	size_t		 body_off;
 	unsigned	 body_line;
@@ -57,9 +55,10 @@ void	cache_load(struct cache *, const char *path);
  * If p's source file is unchanged since c was written, sets p's body
  * offsets and front matter hash and returns its front matter, built in
  * arena a; otherwise returns NULL. The front matter depends on the file
- * alone, so this holds whatever else changed.
+ * alone, so this holds whatever else changed. (An fm_memo of content.h,
+ * so that loading pages does not depend on the cache.)
  */
-struct value	*cache_front_matter(const struct cache *, struct page *,
+struct value	*cache_front_matter(void *cache, struct page *,
 		    struct arena *);
 
 /* Lets pages be taken over only if the shared inputs are unchanged. */

@@ -6,6 +6,7 @@
 #include <ini.h>
 
 #include "config.h"
+#include "util/buf.h"
 #include "util/mem.h"
 
 enum key_type { KEY_STRING, KEY_BOOL, KEY_INT };
@@ -35,7 +36,8 @@ static const struct key keys[] = {
 };
 
 struct reader {
-	FILE		*f;
+	const char	*p;		/* the rest of the file */
+	const char	*end;
 	unsigned	 line;	/* inih calls the reader once per line */
 	struct config	*cfg;
 	const char	*name;
@@ -46,11 +48,22 @@ static char *
 read_line(char *str, int num, void *arg)
 {
 	struct reader *r = arg;
-	char *s = fgets(str, num, r->f);
+	const char *nl;
+	size_t n;
 
-	if (s != NULL)
+	if (r->p >= r->end || num < 2)
+		return NULL;
+	nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
+	n = nl ? (size_t)(nl - r->p) + 1 : (size_t)(r->end - r->p);
+	if (n > (size_t)num - 1)
+		n = (size_t)num - 1;
+	memcpy(str, r->p, n);
+	str[n] = '\0';
+	r->p += n;
+	/* A line longer than inih's buffer comes in pieces: count it once. */
+	if (str[n - 1] == '\n' || r->p == r->end)
 		r->line++;
-	return s;
+	return str;
 }
 
 static void
@@ -139,10 +152,11 @@ config_set_base_url(struct config *cfg, const char *url, struct diags *d)
 }
 
 int
-config_load(struct config *cfg, const char *path, const char *name,
+config_load(struct config *cfg, struct source *src, const char *name,
     struct diags *d)
 {
 	struct reader r;
+	struct buf b = BUF_INIT;
 	size_t errors = d->errors;
 	int rc;
 
@@ -156,14 +170,17 @@ config_load(struct config *cfg, const char *path, const char *name,
 	r.cfg = cfg;
 	r.name = name;
 	r.diags = d;
-	if ((r.f = fopen(path, "r")) == NULL) {
+	if (source_read(src, name, &b, 0, NULL) == -1) {
 		diag_error(d, name, 0, 0,
 		    "Run valo in the site's folder, or name it with -C DIR.",
-		    "cannot open the site's settings: %s", strerror(errno));
+		    "cannot open the site's settings in %s: %s", src->name,
+		    strerror(errno));
 		return -1;
 	}
+	r.p = b.data;
+	r.end = b.data + b.len;
 	rc = ini_parse_stream(read_line, &r, handler, &r);
-	fclose(r.f);
+	buf_free(&b);
 	if (rc > 0)
 		diag_error(d, name, (unsigned)rc, 0,
 		    "Write settings as key = value under a [section] line.",

@@ -5,6 +5,7 @@
 #ifndef VALO_CONFIG_H
 #define VALO_CONFIG_H
 
+#include "source.h"
 #include "util/diag.h"
 
 struct config {
@@ -22,10 +23,10 @@ struct config {
 };
 
 /*
- * Reads path (for diagnostics: name) into cfg, filling defaults first.
- * Returns 0, or -1 after adding diagnostics.
+ * Reads file name of src into cfg, filling defaults first. Returns 0, or
+ * -1 after adding diagnostics.
  */
-int	config_load(struct config *, const char *path, const char *name,
+int	config_load(struct config *, struct source *src, const char *name,
 	    struct diags *);
 /* Replaces base_url (and base_path) after checking it; -1 if invalid. */
 int	config_set_base_url(struct config *, const char *, struct diags *);

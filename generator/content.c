@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache.h"
 #include "content.h"
 #include "util/mem.h"
 #include "util/pool.h"
@@ -71,9 +70,11 @@ site_free(struct site *s)
 	free(s->drafts);
 	free(s->menu_pages);
 	free(s->footer_pages);
+	free(s->attachments);
 	hmap_free(&s->by_src);
 	hmap_free(&s->by_url);
-	hmap_free(&s->files);
+	hmap_free(&s->published);
+	arena_free(&s->rarena);
 	source_list_free(&s->content);
 	for (i = 0; i < (size_t)s->narenas; i++)
 		arena_free(&s->arenas[i]);
@@ -363,31 +364,31 @@ load_page(struct source *src, struct arena *a, struct page *p,
 {
 	size_t fm_off, fm_len, body_off, bad;
 	struct value *fm;
-	int whole, r;
+	uint64_t size;
+	int r;
 
-	p->size = f->size;
-	p->mtime_ns = f->mtime_ns;
-	p->ino = f->ino;
-	if (f->size == 0) {
+	(void)f;
+	if (source_read(src, p->file, b, HEAD_SIZE, &size) == -1) {
+		diag_error(d, p->file, 0, 0, NULL, "cannot read the file: %s",
+		    strerror(errno));
+		return -1;
+	}
+	if (size == 0) {
 		diag_error(d, p->file, 1, 1,
 		    "Start the file with front matter: a line ---, "
 		    "title: ..., and another line ---.", "the file is empty");
 		return -1;
 	}
-	if (f->size > PAGE_MAX_SIZE) {
+	if (size > PAGE_MAX_SIZE) {
 		diag_error(d, p->file, 1, 1,
 		    "Split the page into smaller pages.",
 		    "the file is %llu bytes; a page can be at most %u",
-		    (unsigned long long)f->size, PAGE_MAX_SIZE);
-		return -1;
-	}
-	if (source_read(src, p->file, b, HEAD_SIZE, &whole) == -1) {
-		diag_error(d, p->file, 0, 0, NULL, "cannot read the file: %s", strerror(errno));
+		    (unsigned long long)size, PAGE_MAX_SIZE);
 		return -1;
 	}
 	r = front_matter_split(b->data, b->len, &fm_off, &fm_len, &body_off);
-	if (r == -1 && !whole) {
-		if (source_read(src, p->file, b, 0, &whole) == -1) {
+	if (r == -1 && b->len < size) {
+		if (source_read(src, p->file, b, 0, NULL) == -1) {
 			diag_error(d, p->file, 0, 0, NULL,
 			    "cannot read the file: %s", strerror(errno));
 			return -1;
@@ -433,7 +434,7 @@ ends_with(const char *s, const char *suffix)
 /* What one loading thread owns; its arena lives as long as the site. */
 struct loader {
 	struct site		*site;
-	const struct cache	*cache;
+	const struct fm_memo	*memo;
 	struct page		**pages;
 	const struct source_file **files;
 	struct buf		*bufs;
@@ -449,11 +450,10 @@ load_item(void *arg, int worker, size_t i)
 	struct value *fm;
 	size_t errors = l->diags[worker].errors;
 
-	p->size = l->files[i]->size;
+	memcpy(p->id, l->files[i]->id, sizeof(p->id));
 	p->mtime_ns = l->files[i]->mtime_ns;
-	p->ino = l->files[i]->ino;
 	/* An unchanged file need not be opened at all. */
-	if (l->cache && (fm = cache_front_matter(l->cache, p, a)) != NULL)
+	if (l->memo && (fm = l->memo->fn(l->memo->arg, p, a)) != NULL)
 		apply_front_matter(p, fm, 1, &l->diags[worker]);
 	else
 		load_page(l->site->src, a, p, l->files[i], &l->bufs[worker],
@@ -463,7 +463,7 @@ load_item(void *arg, int worker, size_t i)
 }
 
 int
-content_load(struct site *s, const struct cache *cache, int jobs,
+content_load(struct site *s, const struct fm_memo *memo, int jobs,
     struct diags *d)
 {
 	struct loader l;
@@ -477,7 +477,6 @@ content_load(struct site *s, const struct cache *cache, int jobs,
 	memset(&l, 0, sizeof(l));
 	for (i = 0; i < s->content.len; i++) {
 		const struct source_file *f = &s->content.v[i];
-		hmap_put(&s->files, f->path, (void *)f);
 		if (!ends_with(f->path, ".md") ||
 		    strncmp(f->path, "data/", 5) == 0)
 			continue;
@@ -497,13 +496,14 @@ content_load(struct site *s, const struct cache *cache, int jobs,
 		l.pages[n] = p;
 		l.files[n++] = f;
 	}
+	s->nloaded = s->nall;
 	/* Reading front matter is mostly waiting on the files: in parallel. */
 	if (jobs < 1)
 		jobs = 1;
 	s->narenas = jobs;
 	s->arenas = xcalloc((size_t)jobs, sizeof(*s->arenas));
 	l.site = s;
-	l.cache = cache;
+	l.memo = memo;
 	l.bufs = xcalloc((size_t)jobs, sizeof(*l.bufs));
 	l.diags = xcalloc((size_t)jobs, sizeof(*l.diags));
 	pool_run(jobs, n, load_item, &l);
@@ -547,7 +547,7 @@ section_for(struct site *s, const char *dir)
 			for (char *c = t; *c; c++)
 				if (*c == '-' || *c == '_')
 					*c = ' ';
-			p->title = arena_strdup(&s->arena, t);
+			p->title = arena_strdup(&s->rarena, t);
 			free(t);
 		} else {
 			p->title = s->cfg->title;
@@ -673,7 +673,7 @@ src_cmp(const void *x, const void *y)
 static struct value *
 page_ref(struct site *s, struct page *p)
 {
-	struct arena *a = &s->arena;
+	struct arena *a = &s->rarena;
 	struct value *m = value_map(a);
 
 	value_append(a, m, "title", value_cstring(a, p->title));
@@ -708,7 +708,7 @@ claim_url(struct site *s, const char *url, struct page *p, unsigned line,
 static void
 build_menus(struct site *s, struct diags *d)
 {
-	struct arena *a = &s->arena;
+	struct arena *a = &s->rarena;
 	size_t i, cap = 0, fcap = 0;
 	struct page *p;
 
@@ -750,6 +750,106 @@ build_menus(struct site *s, struct diags *d)
 		value_push(a, s->footer_menu, s->footer_pages[i]->ref);
 }
 
+/*
+ * Forgets what an earlier resolve computed, so that it can run again on
+ * the same loaded pages: the sections it made up, every page's place,
+ * and the lists.
+ */
+static void
+unresolve(struct site *s)
+{
+	size_t i;
+
+	for (i = s->nloaded; i < s->nall; i++)
+		page_free(s->all[i]);
+	s->nall = s->nloaded;
+	s->home = NULL;
+	for (i = 0; i < s->nall; i++) {
+		struct page *p = s->all[i];
+		free(p->url);
+		free(p->out);
+		free(p->children);
+		p->url = p->out = NULL;
+		p->children = NULL;
+		p->nchildren = p->capchildren = 0;
+		p->parent = p->prev = p->next = NULL;
+		p->ref = NULL;
+		p->alias_urls = NULL;
+		p->nalias_urls = 0;
+		if (p->kind == PAGE_HOME)
+			s->home = p;
+	}
+	free(s->pages);
+	free(s->drafts);
+	free(s->menu_pages);
+	free(s->footer_pages);
+	free(s->attachments);
+	s->pages = s->drafts = s->menu_pages = s->footer_pages = NULL;
+	s->attachments = NULL;
+	s->npages = s->ndrafts = s->nmenu = s->nfooter = 0;
+	s->nattachments = 0;
+	s->menu = s->footer_menu = NULL;
+	hmap_free(&s->by_src);
+	hmap_free(&s->by_url);
+	hmap_free(&s->published);
+	for (i = 0; i < s->nall; i++)
+		hmap_put(&s->by_src, s->all[i]->src, s->all[i]);
+	arena_reset(&s->rarena);
+}
+
+/* Returns 1 if p is a draft that this build leaves out. */
+static int
+left_out(const struct site *s, const struct page *p)
+{
+	return p != NULL && p->draft && !s->cfg->drafts;
+}
+
+/*
+ * Returns 1 if the file at content path path belongs to a draft that is
+ * left out: it lies in the folder of a page bundle (x/index.md) or a
+ * section (x/_index.md) marked draft, or below one.
+ */
+static int
+draft_file(const struct site *s, const char *path, struct buf *b)
+{
+	const char *slash;
+	size_t n = strlen(path);
+
+	while ((slash = memrchr(path, '/', n)) != NULL) {
+		n = (size_t)(slash - path);
+		buf_reset(b);
+		buf_put(b, path, n);
+		buf_puts(b, "/index.md");
+		if (left_out(s, hmap_get(&s->by_src, b->data)))
+			return 1;
+		buf_reset(b);
+		buf_put(b, path, n);
+		buf_puts(b, "/_index.md");
+		if (left_out(s, hmap_get(&s->by_src, b->data)))
+			return 1;
+	}
+	return 0;
+}
+
+/* The files copied as they are: all but pages and drafts' files. */
+static void
+find_attachments(struct site *s)
+{
+	struct buf b = BUF_INIT;
+	size_t i, cap = 0;
+
+	for (i = 0; i < s->content.len; i++) {
+		const struct source_file *f = &s->content.v[i];
+		if (ends_with(f->path, ".md") || draft_file(s, f->path, &b))
+			continue;
+		s->attachments = xgrow(s->attachments, &cap,
+		    s->nattachments + 1, sizeof(*s->attachments));
+		s->attachments[s->nattachments++] = f;
+		hmap_put(&s->published, f->path, (void *)f);
+	}
+	buf_free(&b);
+}
+
 int
 content_resolve(struct site *s, struct diags *d)
 {
@@ -757,11 +857,12 @@ content_resolve(struct site *s, struct diags *d)
 	struct page *p, *prev;
 	struct buf b = BUF_INIT;
 
+	unresolve(s);
 	/* Leave drafts out first, so they make no sections of their own. */
 	n = s->nall;
 	for (i = 0; i < n; i++) {
 		p = s->all[i];
-		if (p->draft && !s->cfg->drafts) {
+		if (left_out(s, p)) {
 			s->drafts = xgrow(s->drafts, &dcap, s->ndrafts + 1,
 			    sizeof(*s->drafts));
 			s->drafts[s->ndrafts++] = p;
@@ -769,11 +870,11 @@ content_resolve(struct site *s, struct diags *d)
 	}
 	section_for(s, "");
 	for (i = 0; i < n; i++)
-		if (!s->all[i]->draft || s->cfg->drafts)
+		if (!left_out(s, s->all[i]))
 			attach(s, s->all[i]);
 	for (i = 0; i < s->nall; i++) {
 		p = s->all[i];
-		if (p->draft && !s->cfg->drafts)
+		if (left_out(s, p))
 			continue;
 		s->pages = xgrow(s->pages, &cap, s->npages + 1,
 		    sizeof(*s->pages));
@@ -787,9 +888,13 @@ content_resolve(struct site *s, struct diags *d)
 	}
 	for (i = 0; i < s->npages; i++) {
 		p = s->pages[i];
-		for (j = 0; p->aliases && j < p->aliases->len; j++) {
-			struct value *al = p->aliases->u.items[j];
-			char *url;
+		if (p->aliases == NULL)
+			continue;
+		p->alias_urls = arena_alloc(&s->rarena,
+		    p->aliases->len * sizeof(*p->alias_urls) + 1);
+		for (j = 0; j < p->aliases->len; j++) {
+			const struct value *al = p->aliases->u.items[j];
+			const char *url;
 			buf_reset(&b);
 			if (al->str[0] != '/')
 				buf_puts(&b, s->cfg->base_path);
@@ -807,13 +912,12 @@ content_resolve(struct site *s, struct diags *d)
 				    "clean path", al->str);
 				continue;
 			}
-			url = arena_strdup(&s->arena, b.data);
-			/* From here on the alias is the URL it redirects. */
-			al->str = url;
-			al->len = b.len;
+			url = arena_strdup(&s->rarena, b.data);
+			p->alias_urls[p->nalias_urls++] = url;
 			claim_url(s, url, p, al->line, d);
 		}
 	}
+	find_attachments(s);
 	buf_free(&b);
 	for (i = 0; i < s->npages; i++) {
 		p = s->pages[i];

@@ -13,13 +13,22 @@
 #define PAGE_MAX_SIZE	(8u * 1024 * 1024)
 
 /*
+ * Front matter known from an earlier build: fn returns page p's front
+ * matter, built in arena a, and sets p's body offsets and hash, if p's
+ * source is unchanged since; otherwise NULL. Called from several threads.
+ */
+struct fm_memo {
+	struct value	*(*fn)(void *arg, struct page *p, struct arena *a);
+	void		*arg;
+};
+
+/*
  * Lists content/, reads the front matter of every page (on jobs threads;
- * from cache, if not NULL, where a file is unchanged) and fills
- * site->pages. Data files (content/data/) are left to data_load.
+ * from memo, if not NULL, where a file is unchanged) and fills
+ * site->all. Data files (content/data/) are left to data_load.
  * Returns 0, or -1 after adding diagnostics.
  */
-struct cache;
-int	content_load(struct site *, const struct cache *, int jobs,
+int	content_load(struct site *, const struct fm_memo *, int jobs,
 	    struct diags *);
 
 /*

@@ -33,13 +33,14 @@ data_load(struct site *s, struct diags *d)
 			    "not a data file Valo can read");
 			continue;
 		}
-		if (f->size > DATA_MAX_SIZE) {
-			diag_error(d, file, 0, 0, "Split the data.",
-			    "the file is larger than %u bytes", DATA_MAX_SIZE);
+		if (source_read(s->src, file, &b, DATA_MAX_SIZE + 1, NULL)
+		    == -1) {
+			diag_error(d, file, 0, 0, NULL, "cannot read the file");
 			continue;
 		}
-		if (source_read(s->src, file, &b, 0, NULL) == -1) {
-			diag_error(d, file, 0, 0, NULL, "cannot read the file");
+		if (b.len > DATA_MAX_SIZE) {
+			diag_error(d, file, 0, 0, "Split the data.",
+			    "the file is larger than %u bytes", DATA_MAX_SIZE);
 			continue;
 		}
 		if (!utf8_valid(b.data, b.len, &bad)) {

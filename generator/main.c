@@ -16,6 +16,7 @@
 #include "build.h"
 #include "config.h"
 #include "mustache.h"
+#include "publish.h"
 #include "source.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -36,6 +37,7 @@ static const char usage_main[] =
 "  build    build the site into public/ (or the folder given)\n"
 "  check    check every page, link, template and data file; write nothing\n"
 "  new      create a page from its section's archetype\n"
+"  publish  build a commit and commit the site to a branch (pages)\n"
 "\n"
 "options:\n"
 "  -C DIR         the site folder\n"
@@ -46,17 +48,40 @@ static const char usage_main[] =
 "exit status: 0 done, 1 errors in the content, 2 wrong usage\n";
 
 static const char usage_build[] =
-"usage: valo build [--out DIR] [--drafts] [--base-url URL] [--jobs N]\n"
-"                  [--timings]\n"
+"usage: valo build [--out DIR] [--force] [--source REF] [--drafts]\n"
+"                  [--base-url URL] [--jobs N] [--timings]\n"
 "\n"
 "Builds the site. The output goes to a staging folder first and replaces\n"
-"the old output only when the whole build succeeded.\n"
+"the old output only when the whole build succeeded. Valo replaces only\n"
+"a folder it made (or an empty one).\n"
 "\n"
 "  --out DIR       output folder (default: [site] output, public)\n"
+"  --force         replace the output folder even if Valo did not make it\n"
+"  --source REF    build the site as it was at commit REF (a branch, tag\n"
+"                  or commit id) of its git repository, not the files as\n"
+"                  they are now\n"
 "  --drafts        include pages marked draft: true\n"
 "  --base-url URL  the address the site is published at\n"
 "  --jobs N        render threads (default: one per core)\n"
 "  --timings       print the time each step took\n";
+
+static const char usage_publish[] =
+"usage: valo publish [--branch NAME] [--source REF] [--message TEXT]\n"
+"                    [--allow-dirty] [--base-url URL] [--jobs N]\n"
+"\n"
+"Builds commit REF (default HEAD) of the site's git repository and\n"
+"commits the site to branch NAME, straight into the repository: the\n"
+"working tree and the index are not touched. Serve the branch with any\n"
+"static host. Publishing a site that did not change makes no commit.\n"
+"\n"
+"  --branch NAME   the branch to publish to (default: pages)\n"
+"  --source REF    the commit to publish (default: HEAD)\n"
+"  --message TEXT  the first line of the commit message\n"
+"  --allow-dirty   publish HEAD even though site.conf, content/ or themes/\n"
+"                  have changes that are not committed (they are not\n"
+"                  published)\n"
+"  --base-url URL  the address the site is published at\n"
+"  --jobs N        render threads (default: one per core)\n";
 
 static const char usage_check[] =
 "usage: valo check [--drafts] [--timings]\n"
@@ -104,6 +129,8 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 {
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "source", required_argument, NULL, 's' },
 		{ "drafts", no_argument, NULL, 'd' },
 		{ "base-url", required_argument, NULL, 'b' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -115,6 +142,8 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 	struct build_stats st;
 	struct diags d = DIAGS_INIT;
 	struct timespec t0, t1;
+	struct git_site g;
+	const char *ref = NULL;
 	char *end;
 	int ch, rc, timings = 0;
 
@@ -127,7 +156,15 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 		case 'o':
 			if (check_only)
 				goto usage;
-			o.out = optarg;
+			o.out_dir = optarg;
+			break;
+		case 'f':
+			if (check_only)
+				goto usage;
+			o.force = 1;
+			break;
+		case 's':
+			ref = optarg;
 			break;
 		case 'd':
 			o.drafts = 1;
@@ -160,7 +197,14 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 		o.progress = progress;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = build_site(&o, &st, &d);
+	memset(&g, 0, sizeof(g));
+	if (ref != NULL && git_site_open(&g, c->root, ref, &d) == -1)
+		rc = -1;
+	else {
+		o.src = g.src;
+		rc = build_site(&o, &st, &d);
+	}
+	git_site_close(&g);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (o.progress)
 		fputs("\r\033[K", stderr);
@@ -190,6 +234,81 @@ usage:
 	return EXIT_USAGE;
 }
 
+static int
+cmd_publish(struct cli *c, int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "branch", required_argument, NULL, 'r' },
+		{ "source", required_argument, NULL, 's' },
+		{ "message", required_argument, NULL, 'm' },
+		{ "allow-dirty", no_argument, NULL, 'a' },
+		{ "base-url", required_argument, NULL, 'b' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct publish_opts o;
+	struct publish_result res;
+	struct diags d = DIAGS_INIT;
+	char *end;
+	int ch, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.build.root = c->root;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			o.branch = optarg;
+			break;
+		case 's':
+			o.ref = optarg;
+			break;
+		case 'm':
+			o.message = optarg;
+			break;
+		case 'a':
+			o.allow_dirty = 1;
+			break;
+		case 'b':
+			o.build.base_url = optarg;
+			break;
+		case 'j':
+			o.build.jobs = (int)strtol(optarg, &end, 10);
+			if (*end || o.build.jobs < 1 || o.build.jobs > 64) {
+				fputs("valo: --jobs takes 1 to 64\n", stderr);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			fputs(usage_publish, stdout);
+			return 0;
+		default:
+			fputs(usage_publish, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage_publish, stderr);
+		return EXIT_USAGE;
+	}
+	publish_site(&o, &res, &d);
+	rc = report(&d, c);
+	diags_free(&d);
+	if (rc == 0 && !c->quiet) {
+		if (res.committed)
+			fprintf(stderr, "valo: published %.8s to %s as %.8s "
+			    "(%zu pages, %zu files)\n", res.source,
+			    o.branch ? o.branch : "pages", res.tip,
+			    res.stats.pages, res.stats.written);
+		else
+			fprintf(stderr, "valo: %s is up to date with %.8s; "
+			    "no new commit\n", o.branch ? o.branch : "pages",
+			    res.source);
+	}
+	return rc;
+}
+
 /* "strategia/uusi-linjaus" -> "Uusi linjaus". */
 static char *
 title_from_name(const char *name)
@@ -215,7 +334,7 @@ cmd_new(struct cli *c, int argc, char *argv[])
 	struct value *ctx;
 	struct source *src = NULL;
 	const char *arg, *slash, *name;
-	char *conf, *path = NULL, *dir = NULL, *file, *err = NULL, *title;
+	char *path = NULL, *dir = NULL, *file, *err = NULL, *title;
 	char date[16];
 	struct stat st;
 	time_t now = time(NULL);
@@ -223,6 +342,7 @@ cmd_new(struct cli *c, int argc, char *argv[])
 	FILE *f;
 	int rc = EXIT_CONTENT;
 
+	memset(&cfg, 0, sizeof(cfg));
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		fputs(usage_new, stdout);
 		return 0;
@@ -237,12 +357,10 @@ cmd_new(struct cli *c, int argc, char *argv[])
 		    "content/\n", arg);
 		return EXIT_USAGE;
 	}
-	conf = xasprintf("%s/site.conf", c->root);
-	if (config_load(&cfg, conf, "site.conf", &d) == -1) {
-		free(conf);
+	if ((src = source_dir_open(c->root, &d)) == NULL)
 		goto out;
-	}
-	free(conf);
+	if (config_load(&cfg, src, "site.conf", &d) == -1)
+		goto out;
 	slash = strrchr(arg, '/');
 	name = slash ? slash + 1 : arg;
 	if (*name == '\0') {
@@ -259,9 +377,6 @@ cmd_new(struct cli *c, int argc, char *argv[])
 		    "the file exists already; not overwriting it");
 		goto out;
 	}
-	src = source_open(c->root, &d);
-	if (src == NULL)
-		goto out;
 	dir = slash ? xstrndup(arg, (size_t)(slash - arg)) : xstrdup("");
 	file = xasprintf("themes/%s/archetypes/%s.md", cfg.theme,
 	    *dir ? dir : "default");
@@ -383,6 +498,8 @@ main(int argc, char *argv[])
 		return cmd_build(&c, argc - i, argv + i, 1);
 	if (strcmp(argv[i], "new") == 0)
 		return cmd_new(&c, argc - i, argv + i);
+	if (strcmp(argv[i], "publish") == 0)
+		return cmd_publish(&c, argc - i, argv + i);
 	fprintf(stderr, "valo: unknown command \"%s\"\n%s", argv[i],
 	    usage_main);
 	return EXIT_USAGE;

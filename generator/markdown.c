@@ -474,10 +474,21 @@ link(struct md_state *st, cmark_node *n)
 		cmark_node_set_url(n, b->data);
 		return 0;
 	}
-	if (hmap_get(&st->site->files, path) == NULL) {
-		diag_error(st->diags, st->page->file, line, 0,
-		    "Put the file beside the page in content/, or fix the "
-		    "path.", "link to a file that does not exist: %s", url);
+	if (hmap_get(&st->site->published, path) == NULL) {
+		size_t i;
+		for (i = 0; i < st->site->content.len; i++)
+			if (strcmp(st->site->content.v[i].path, path) == 0)
+				break;
+		if (i < st->site->content.len)
+			diag_error(st->diags, st->page->file, line, 0,
+			    "Publish that page first, or move the file out "
+			    "of its folder.", "link to a file of a draft "
+			    "page, which is not published: %s", url);
+		else
+			diag_error(st->diags, st->page->file, line, 0,
+			    "Put the file beside the page in content/, or "
+			    "fix the path.", "link to a file that does not "
+			    "exist: %s", url);
 		return -1;
 	}
 	target = path;

@@ -38,7 +38,7 @@ struct page {
 	const char	*layout;
 	const char	*menu;		/* "main", "footer", "none" or NULL */
 	const char	*slug;
-	struct value	*aliases;	/* list of strings, or NULL */
+	struct value	*aliases;	/* as written: list of strings, or NULL */
 	struct value	*tags;		/* list of strings, or NULL */
 	int		 draft;
 	int		 toc;
@@ -49,10 +49,15 @@ struct page {
 	uint64_t	 fm_hash;	/* of everything before the body */
 	size_t		 body_off;	/* where the Markdown starts */
 	unsigned	 body_line;	/* its line in the file */
-	uint64_t	 size;
+	unsigned char	 id[SOURCE_ID_LEN];	/* the source file's */
 	uint64_t	 mtime_ns;
-	uint64_t	 ino;
 
+	/*
+	 * Resolved: computed from the loaded fields above by content_resolve,
+	 * which never changes those, and computed anew when it runs again.
+	 */
+	const char	**alias_urls;	/* "/base/old/": the aliases' URLs */
+	size_t		 nalias_urls;
 	struct page	*parent;	/* enclosing section; NULL for home */
 	struct page	**children;	/* sections: sorted members */
 	size_t		 nchildren;
@@ -86,6 +91,7 @@ struct site {
 	struct config	*cfg;		/* borrowed */
 	struct source	*src;		/* borrowed */
 	struct arena	 arena;		/* site values */
+	struct arena	 rarena;	/* resolved values, reset by resolve */
 	struct arena	*arenas;	/* front matter, one per load thread */
 	int		 narenas;
 	struct page	**pages;	/* every page that is built, by src */
@@ -93,8 +99,16 @@ struct site {
 	struct page	*home;
 	struct hmap	 by_src;	/* src path -> page (drafts too) */
 	struct hmap	 by_url;	/* url -> page */
-	struct hmap	 files;		/* content file path -> source_file */
 	struct source_list content;	/* every file under content/ */
+	size_t		 nloaded;	/* s->all[0..nloaded): from files */
+	/*
+	 * Resolved: the files under content/ that are copied as they are
+	 * (attachments and data files, less those of draft pages), and the
+	 * same by path, for checking links to files.
+	 */
+	const struct source_file **attachments;
+	size_t		 nattachments;
+	struct hmap	 published;
 	struct value	*data;		/* data file name -> value */
 	uint64_t	 data_hash;	/* of every data file's bytes */
 	struct value	*menu;		/* [{title, url, page}] main menu */

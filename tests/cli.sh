@@ -3,6 +3,7 @@
 VALO=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 TESTS=$(cd "$(dirname "$0")" && pwd)
 WORK=${WORK:-$TESTS/../build/test-cli}
+rm -rf "$WORK" && mkdir -p "$WORK"
 . "$TESTS/lib.sh"
 pass=0 fail=0
 expect() { # STATUS DESCRIPTION COMMAND...

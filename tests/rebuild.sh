@@ -6,6 +6,7 @@
 VALO=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 TESTS=$(cd "$(dirname "$0")" && pwd)
 WORK=${WORK:-$TESTS/../build/test-rebuild}
+rm -rf "$WORK" && mkdir -p "$WORK"
 . "$TESTS/lib.sh"
 pass=0 fail=0
 ok() { pass=$((pass+1)); }

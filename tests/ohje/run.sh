@@ -215,6 +215,14 @@ cmd=$WORK/cmd
 # build/ is there as in the project, where build/valo lives.
 mkdir -p "$cmd/content" "$cmd/build" && cp -R "$ROOT/site.conf" "$ROOT/themes" "$cmd"/
 add_examples "$cmd"
+# The commands site is a repository of its own, as the real site is, so
+# that "build --source" and "publish" read a commit of it (and never the
+# project's own repository, which holds build/).
+cmdgit() { (cd "$cmd" && GIT_DIR=$cmd/.git GIT_WORK_TREE=$cmd command git \
+    -c user.name=Testi -c user.email=testi@example.fi "$@"); }
+printf 'build/\npublic/\n' >"$cmd/.gitignore"
+cmdgit init -q && cmdgit add -A && cmdgit commit -q -m "Esimerkit" ||
+	bad "cannot make the commands site a git repository"
 gitrepo=$WORK/git
 last='' lastn='' lastline='' lastarg='' lastout=''
 finish() {
@@ -319,6 +327,10 @@ while read -r kind n line arg; do
 				set -- $cl
 				set +f
 				shift
+				# The guide says to commit before publishing.
+				[ "$1" = publish ] && cmdgit add -A &&
+				    { cmdgit diff --cached --quiet ||
+				    cmdgit commit -q -m "Muutokset"; }
 				(cd "$cmd" && "$VALO" "$@") >"$WORK/sh-$n" 2>&1 ||
 				    why="$why; \"$cl\" failed: $(head -3 "$WORK/sh-$n")" ;;
 			"git add "*|"git commit "*)

@@ -1,3 +1,4 @@
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,21 +96,27 @@ TEST(config_rejects_unknown_keys)
 {
 	struct config c;
 	struct diags d = DIAGS_INIT;
-	char path[64];
+	struct source *src;
+	char dir[64], path[96];
 	int fd;
 	const char *t = "[site]\ntitle = T\nbase_url = https://x.fi/sub\n"
 	    "colour = red\n[build]\njobs = many\n";
 
-	snprintf(path, sizeof(path), "/tmp/valo-test-conf-%ld",
-	    (long)getpid());
+	snprintf(dir, sizeof(dir), "/tmp/valo-test-conf-%ld", (long)getpid());
+	snprintf(path, sizeof(path), "%s/site.conf", dir);
+	CHECK(mkdir(dir, 0700) == 0);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	CHECK(fd >= 0 && write(fd, t, strlen(t)) == (ssize_t)strlen(t));
 	close(fd);
-	CHECK(config_load(&c, path, "site.conf", &d) == -1);
+	src = source_dir_open(dir, &d);
+	CHECK(src != NULL);
+	CHECK(config_load(&c, src, "site.conf", &d) == -1);
 	CHECK(d.errors == 2 && d.v[0].line == 4 && d.v[1].line == 6);
 	CHECK_STR(c.base_url, "https://x.fi/sub/");
 	CHECK_STR(c.base_path, "/sub/");
 	unlink(path);
+	rmdir(dir);
+	source_free(src);
 	config_free(&c);
 	diags_free(&d);
 }

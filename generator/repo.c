@@ -1,0 +1,187 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "repo.h"
+#include "util/buf.h"
+#include "util/mem.h"
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static int init_rc;
+
+/*
+ * Once per process: a site builds the same wherever it is built, so the
+ * user's and the machine's git settings (templates, filters, safe
+ * folders, hooks paths) must not reach libgit2. Only the repository's own
+ * configuration is read.
+ */
+static void
+init(void)
+{
+	static const int levels[] = {
+		GIT_CONFIG_LEVEL_PROGRAMDATA, GIT_CONFIG_LEVEL_SYSTEM,
+		GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL
+	};
+	size_t i;
+
+	init_rc = git_libgit2_init() < 0 ? -1 : 0;
+	for (i = 0; init_rc == 0 && i < sizeof(levels) / sizeof(levels[0]);
+	    i++)
+		if (git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, levels[i], "") < 0)
+			init_rc = -1;
+}
+
+void
+repo_error(struct diags *d, const char *file, const char *hint,
+    const char *fmt, ...)
+{
+	const git_error *e = git_error_last();
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (e != NULL && e->message != NULL && *e->message)
+		buf_printf(&b, " (git: %s)", e->message);
+	diag_error(d, file, 0, 0, hint, "%s", b.data);
+	buf_free(&b);
+}
+
+const char *
+repo_short(const git_oid *id)
+{
+	static _Thread_local char s[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(s, 9, id);
+	return s;
+}
+
+/* Returns 1 if real (a canonical path) is dir or inside it. */
+static int
+under(const char *real, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return strncmp(real, dir, n) == 0 && (real[n] == '/' || real[n] == 0);
+}
+
+struct repo *
+repo_open(const char *root, struct diags *d)
+{
+	struct repo *r = NULL;
+	git_repository *git = NULL;
+	const char *work;
+	char *realroot = NULL, *realwork = NULL;
+	size_t n;
+
+	pthread_once(&init_once, init);
+	if (init_rc == -1) {
+		repo_error(d, root, NULL, "cannot start libgit2");
+		return NULL;
+	}
+	if ((realroot = realpath(root, NULL)) == NULL) {
+		diag_error(d, root, 0, 0, "Check the -C folder.",
+		    "cannot open the site folder: %s", strerror(errno));
+		return NULL;
+	}
+	if (git_repository_open_ext(&git, realroot, 0, NULL) < 0) {
+		repo_error(d, root, "Run valo in the site's repository, or give "
+		    "--source and publish only inside one.",
+		    "not a git repository");
+		goto fail;
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->git = git;
+	pthread_mutex_init(&r->lock, NULL);
+	r->objects = xasprintf("%sobjects", git_repository_commondir(git));
+	if ((work = git_repository_workdir(git)) == NULL) {
+		/* A bare repository has no folders to be inside of. */
+		r->prefix = xstrdup("");
+	} else {
+		if ((realwork = realpath(work, NULL)) == NULL ||
+		    !under(realroot, realwork)) {
+			diag_error(d, root, 0, 0, "Run valo inside the "
+			    "repository's working tree.",
+			    "the site folder is not inside the repository");
+			goto fail;
+		}
+		n = strlen(realwork);
+		r->prefix = realroot[n] ? xasprintf("%s/", realroot + n + 1) :
+		    xstrdup("");
+	}
+	free(realroot);
+	free(realwork);
+	return r;
+fail:
+	free(realroot);
+	free(realwork);
+	if (r != NULL)
+		repo_free(r);
+	else
+		git_repository_free(git);
+	return NULL;
+}
+
+void
+repo_free(struct repo *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nidle; i++)
+		git_odb_free(r->idle[i]);
+	free(r->idle);
+	pthread_mutex_destroy(&r->lock);
+	git_repository_free(r->git);
+	free(r->prefix);
+	free(r->objects);
+	free(r);
+}
+
+git_commit *
+repo_commit(struct repo *r, const char *ref, struct diags *d)
+{
+	git_object *obj = NULL, *peeled = NULL;
+
+	if (git_revparse_single(&obj, r->git, ref) < 0 ||
+	    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		repo_error(d, "", "Give a branch, a tag or a commit id; "
+		    "\"git log --oneline\" lists the commits.",
+		    "--source \"%s\" is not a commit in this repository", ref);
+		git_object_free(obj);
+		return NULL;
+	}
+	git_object_free(obj);
+	return (git_commit *)peeled;
+}
+
+git_odb *
+repo_odb_take(struct repo *r)
+{
+	git_odb *odb = NULL;
+
+	pthread_mutex_lock(&r->lock);
+	if (r->nidle > 0)
+		odb = r->idle[--r->nidle];
+	pthread_mutex_unlock(&r->lock);
+	/* Opened outside the lock: it reads the pack indexes. */
+	if (odb == NULL && git_odb_open(&odb, r->objects) < 0)
+		return NULL;
+	return odb;
+}
+
+void
+repo_odb_give(struct repo *r, git_odb *odb)
+{
+	pthread_mutex_lock(&r->lock);
+	r->idle = xgrow(r->idle, &r->capidle, r->nidle + 1,
+	    sizeof(*r->idle));
+	r->idle[r->nidle++] = odb;
+	pthread_mutex_unlock(&r->lock);
+}
