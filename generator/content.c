@@ -9,8 +9,11 @@
 #include "util/text.h"
 #include "yaml.h"
 
-/* Most front matter fits in the first block read; longer is read whole. */
-#define HEAD_SIZE	4096
+/*
+ * Most front matter fits in the first kilobyte; longer is read whole. More
+ * would cost a build from a commit the inflating of most of every page.
+ */
+#define HEAD_SIZE	1024
 
 static const char *const fm_keys[] = {
 	"title", "date", "description", "summary", "draft", "weight", "slug",

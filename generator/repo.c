@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
+
 #include "repo.h"
 #include "util/buf.h"
 #include "util/mem.h"
@@ -27,6 +30,22 @@ init(void)
 	size_t i;
 
 	init_rc = git_libgit2_init() < 0 ? -1 : 0;
+	/*
+	 * Every object read would be hashed again (SHA-1 with collision
+	 * detection): a third of a build from a commit. Loose objects and
+	 * packs carry checksums of their own against damage.
+	 */
+	if (init_rc == 0 && git_libgit2_opts(
+	    GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0) < 0)
+		init_rc = -1;
+	/*
+	 * Trees and commits written by publish refer to objects it has just
+	 * written or found; looking each up again costs a rescan of the
+	 * packs per miss.
+	 */
+	if (init_rc == 0 && git_libgit2_opts(
+	    GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0) < 0)
+		init_rc = -1;
 	for (i = 0; init_rc == 0 && i < sizeof(levels) / sizeof(levels[0]);
 	    i++)
 		if (git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, levels[i], "") < 0)
@@ -127,6 +146,16 @@ fail:
 	return NULL;
 }
 
+static void
+writer_free(struct repo_writer *w)
+{
+	if (w == NULL)
+		return;
+	git_repository_free(w->git);
+	git_odb_free(w->odb);
+	free(w);
+}
+
 void
 repo_free(struct repo *r)
 {
@@ -137,6 +166,9 @@ repo_free(struct repo *r)
 	for (i = 0; i < r->nidle; i++)
 		git_odb_free(r->idle[i]);
 	free(r->idle);
+	for (i = 0; i < r->nidlew; i++)
+		writer_free(r->idlew[i]);
+	free(r->idlew);
 	pthread_mutex_destroy(&r->lock);
 	git_repository_free(r->git);
 	free(r->prefix);
@@ -184,4 +216,58 @@ repo_odb_give(struct repo *r, git_odb *odb)
 	    sizeof(*r->idle));
 	r->idle[r->nidle++] = odb;
 	pthread_mutex_unlock(&r->lock);
+}
+
+struct repo_writer *
+repo_writer_take(struct repo *r)
+{
+	struct repo_writer *w = NULL;
+	git_config *cfg;
+
+	pthread_mutex_lock(&r->lock);
+	if (r->nidlew > 0)
+		w = r->idlew[--r->nidlew];
+	pthread_mutex_unlock(&r->lock);
+	if (w != NULL)
+		return w;
+	w = xcalloc(1, sizeof(*w));
+	/* Compression level 1: the site is written whole every time. */
+	if (git_odb_new(&w->odb) < 0 || git_odb_backend_loose(&w->loose,
+	    r->objects, 1, 0, 0, 0) < 0) {
+		writer_free(w);
+		return NULL;
+	}
+	if (git_odb_add_backend(w->odb, w->loose, 1) < 0) {
+		w->loose->free(w->loose);
+		writer_free(w);
+		return NULL;
+	}
+	/*
+	 * An empty configuration of its own: without one, libgit2 looks for
+	 * configuration files again for every tree entry it checks.
+	 */
+	if (git_repository_wrap_odb(&w->git, w->odb) < 0 ||
+	    git_config_new(&cfg) < 0) {
+		writer_free(w);
+		return NULL;
+	}
+	git_repository_set_config(w->git, cfg);
+	git_config_free(cfg);
+	return w;
+}
+
+void
+repo_writer_give(struct repo *r, struct repo_writer *w)
+{
+	pthread_mutex_lock(&r->lock);
+	r->idlew = xgrow(r->idlew, &r->capidlew, r->nidlew + 1,
+	    sizeof(*r->idlew));
+	r->idlew[r->nidlew++] = w;
+	pthread_mutex_unlock(&r->lock);
+}
+
+int
+repo_has(git_odb *odb, const git_oid *id)
+{
+	return git_odb_exists_ext(odb, id, GIT_ODB_LOOKUP_NO_REFRESH);
 }

@@ -13,6 +13,18 @@
 
 #include "util/diag.h"
 
+/*
+ * A thread's way to write objects: loose objects, fast-compressed, with
+ * no look-ups in packs and no rescans of them on every miss (the caller
+ * has checked that the object is new), and a repository around it for
+ * tree builders.
+ */
+struct repo_writer {
+	git_odb		*odb;
+	git_odb_backend	*loose;		/* owned by odb */
+	git_repository	*git;		/* wraps odb */
+};
+
 struct repo {
 	git_repository	*git;
 	/* The site folder inside the repository's tree: "" or "site/". */
@@ -22,6 +34,9 @@ struct repo {
 	git_odb		**idle;		/* object database handles not in use */
 	size_t		 nidle;
 	size_t		 capidle;
+	struct repo_writer **idlew;	/* writers not in use */
+	size_t		 nidlew;
+	size_t		 capidlew;
 };
 
 /*
@@ -45,6 +60,16 @@ git_commit	*repo_commit(struct repo *, const char *ref, struct diags *);
  */
 git_odb		*repo_odb_take(struct repo *);
 void		 repo_odb_give(struct repo *, git_odb *);
+
+/* A writer for the calling thread alone; NULL if none can be made. */
+struct repo_writer	*repo_writer_take(struct repo *);
+void			 repo_writer_give(struct repo *, struct repo_writer *);
+
+/*
+ * Returns 1 if the repository (as odb, a handle from repo_odb_take, saw
+ * it, plus loose objects written since) has object id.
+ */
+int	repo_has(git_odb *, const git_oid *);
 
 /*
  * Adds an error for file with libgit2's last message after fmt's text.
