@@ -12,10 +12,13 @@
 #include <string.h>
 #include <time.h>
 
+#include <git2/sys/odb_backend.h>
+
 #include "output.h"
 #include "repo.h"
 #include "util/buf.h"
 #include "util/mem.h"
+#include "util/pool.h"
 
 struct blob {
 	char	*path;
@@ -50,20 +53,32 @@ gsink_write(struct output *base, struct output_cursor *c, const char *rel,
     const void *data, size_t len)
 {
 	struct sink_git *o = (struct sink_git *)base;
+	struct repo_writer *w;
 	git_odb *odb;
 	git_oid id;
-	int rc;
+	int rc, have;
 
 	(void)c;
-	if ((odb = repo_odb_take(o->repo)) == NULL) {
+	if (git_odb_hash(&id, data, len, GIT_OBJECT_BLOB) < 0 ||
+	    (odb = repo_odb_take(o->repo)) == NULL) {
 		errno = EIO;
 		return -1;
 	}
-	rc = git_odb_write(&id, odb, data, len, GIT_OBJECT_BLOB);
+	have = repo_has(odb, &id);
 	repo_odb_give(o->repo, odb);
-	if (rc < 0) {
-		errno = EIO;
-		return -1;
+	/* Unchanged since it was last published: there already. */
+	if (!have) {
+		if ((w = repo_writer_take(o->repo)) == NULL) {
+			errno = EIO;
+			return -1;
+		}
+		rc = w->loose->write(w->loose, &id, data, len,
+		    GIT_OBJECT_BLOB);
+		repo_writer_give(o->repo, w);
+		if (rc < 0) {
+			errno = EIO;
+			return -1;
+		}
 	}
 	pthread_mutex_lock(&o->lock);
 	o->v = xgrow(o->v, &o->cap, o->len + 1, sizeof(*o->v));
@@ -87,7 +102,7 @@ blob_cmp(const void *a, const void *b)
  * bytes of their folder, into *out. Returns 0, or -1.
  */
 static int
-write_tree(struct sink_git *o, const struct blob *v, size_t n, size_t skip,
+write_tree(git_repository *r, const struct blob *v, size_t n, size_t skip,
     git_oid *out)
 {
 	git_treebuilder *tb = NULL;
@@ -97,7 +112,7 @@ write_tree(struct sink_git *o, const struct blob *v, size_t n, size_t skip,
 	char *dir;
 	int rc = -1;
 
-	if (git_treebuilder_new(&tb, o->repo->git, NULL) < 0)
+	if (git_treebuilder_new(&tb, r, NULL) < 0)
 		return -1;
 	while (i < n) {
 		name = v[i].path + skip;
@@ -113,7 +128,7 @@ write_tree(struct sink_git *o, const struct blob *v, size_t n, size_t skip,
 		for (j = i + 1; j < n && strncmp(v[j].path + skip, name,
 		    len) == 0; j++)
 			;
-		if (write_tree(o, v + i, j - i, skip + len, &sub) < 0)
+		if (write_tree(r, v + i, j - i, skip + len, &sub) < 0)
 			goto out;
 		dir = xstrndup(name, len - 1);
 		rc = git_treebuilder_insert(NULL, tb, dir, &sub,
@@ -128,6 +143,96 @@ write_tree(struct sink_git *o, const struct blob *v, size_t n, size_t skip,
 	rc = git_treebuilder_write(out, tb) < 0 ? -1 : 0;
 out:
 	git_treebuilder_free(tb);
+	return rc;
+}
+
+/* One folder of the top level, written by a thread of the pool. */
+struct subtree {
+	const struct blob	*v;
+	size_t			 n;
+	size_t			 skip;
+	git_oid			 id;
+	int			 rc;
+};
+
+struct trees {
+	struct repo	*repo;
+	struct subtree	*v;
+};
+
+static void
+subtree_item(void *arg, int worker, size_t i)
+{
+	struct trees *t = arg;
+	struct subtree *st = &t->v[i];
+	struct repo_writer *w = repo_writer_take(t->repo);
+
+	(void)worker;
+	st->rc = w == NULL ? -1 : write_tree(w->git, st->v, st->n, st->skip,
+	    &st->id);
+	if (w != NULL)
+		repo_writer_give(t->repo, w);
+}
+
+/*
+ * Writes the whole tree into *out. A page is a folder of its own, so a
+ * site of ten thousand pages is as many trees: the folders of the top
+ * level are written in parallel. Returns 0, or -1.
+ */
+static int
+write_site_tree(struct sink_git *o, git_oid *out)
+{
+	struct trees t = { o->repo, NULL };
+	struct repo_writer *w = NULL;
+	git_treebuilder *tb = NULL;
+	const char *name, *slash;
+	size_t i, j, n = 0, cap = 0, len, k;
+	char *dir;
+	int rc = -1;
+
+	for (i = 0; i < o->len; i = j) {
+		name = o->v[i].path;
+		j = i + 1;
+		if ((slash = strchr(name, '/')) == NULL)
+			continue;
+		len = (size_t)(slash - name) + 1;
+		while (j < o->len && strncmp(o->v[j].path, name, len) == 0)
+			j++;
+		t.v = xgrow(t.v, &cap, n + 1, sizeof(*t.v));
+		t.v[n].v = o->v + i;
+		t.v[n].n = j - i;
+		t.v[n].skip = len;
+		n++;
+	}
+	pool_run(pool_cores(), n, subtree_item, &t);
+	if ((w = repo_writer_take(o->repo)) == NULL ||
+	    git_treebuilder_new(&tb, w->git, NULL) < 0)
+		goto out;
+	for (i = 0, k = 0; i < o->len; ) {
+		name = o->v[i].path;
+		if (strchr(name, '/') == NULL) {
+			if (git_treebuilder_insert(NULL, tb, name, &o->v[i].id,
+			    GIT_FILEMODE_BLOB) < 0)
+				goto out;
+			i++;
+			continue;
+		}
+		if (t.v[k].rc < 0)
+			goto out;
+		dir = xstrndup(name, t.v[k].skip - 1);
+		len = git_treebuilder_insert(NULL, tb, dir, &t.v[k].id,
+		    GIT_FILEMODE_TREE) < 0;
+		free(dir);
+		if (len)
+			goto out;
+		i += t.v[k++].n;
+	}
+	rc = git_treebuilder_write(out, tb) < 0 ? -1 : 0;
+out:
+	git_treebuilder_free(tb);
+	if (w != NULL)
+		repo_writer_give(o->repo, w);
+	free(t.v);
 	return rc;
 }
 
@@ -174,7 +279,7 @@ gsink_commit(struct output *base, struct diags *d)
 			    "the file was written twice");
 			return -1;
 		}
-	if (write_tree(o, o->v, o->len, 0, &tid) < 0) {
+	if (write_site_tree(o, &tid) < 0) {
 		repo_error(d, "", NULL, "cannot write the site's tree");
 		return -1;
 	}
