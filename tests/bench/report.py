@@ -262,6 +262,34 @@ def report(d):
                 v["n"], wall_cell(v), f2(v["cpu"]), f2(v["peak"], 0)))
         p("")
 
+    gsrc, gpub, grep_ = g("valo-10000-source"), g("valo-10000-publish"), g("valo-10000-republish")
+    gbase = g("valo-10000-baseline")
+    if gsrc or gpub or gbase:
+        p("## 10k from git: `build --source HEAD` and `publish` (tmpfs)")
+        p("")
+        p("The 10k site committed to a repository of its own and packed "
+          "(`git gc`; objects %s), on tmpfs. `publish` writes %s files into "
+          "the repository and commits them to `pages`; a cold publish runs "
+          "after the branch and its objects were removed (not timed), a "
+          "republish finds the same site and makes no commit (commits on "
+          "`pages` at the end: %s). `--source HEAD` output identical to the "
+          "folder build (`diff -r`): %s." % (
+              M("git_site_pack"), M("publish_files"), M("publish_commits"),
+              M("identical_source", "not checked")))
+        p("")
+        p("| what | runs | wall s, median (min–max) | CPU s | peak MiB | wall / folder build |")
+        p("|---|---|---|---|---|---|")
+        for s_, label in ((v, "Valo, folder build (the 10k row above)"),
+                          (gbase, "Valo before this version (%s), folder build" % M("v_baseline", "?")),
+                          (gsrc, "`build --source HEAD`"),
+                          (gpub, "`publish`, cold"),
+                          (grep_, "`publish`, nothing changed")):
+            if s_:
+                p("| %s | %d | %s | %s | %s | %s |" % (
+                    label, s_["n"], wall_cell(s_), f2(s_["cpu"]), f2(s_["peak"], 0),
+                    "%.2f×" % (s_["wall"] / v["wall"]) if v else "-"))
+        p("")
+
     vg, hg, hgi, gl = g("valo-git"), g("hugo-git"), g("hugo-git-info"), g("git-log")
     if vg or hg or gl:
         p("## History: 1k pages, 2,000 commits (tmpfs)")
@@ -354,6 +382,18 @@ def report(d):
         T.append(("Both cores used (10k: CPU / wall of the default build)", "≥ 1.5",
                   "%.2f (speed-up over `--jobs 1`: %.2f×)" % (util, j1["wall"] / v["wall"]),
                   "PASS" if util >= 1.5 else "**FAIL**"))
+    gsrc, gpub = g("valo-10000-source"), g("valo-10000-publish")
+    gbase = g("valo-10000-baseline")
+    le("10k `build --source HEAD` wall / folder build wall", 1.25,
+       ratio(gsrc and gsrc["wall"], v and v["wall"]), "×", "%.2f")
+    le("10k `publish` (cold) wall / folder build wall", 1.5,
+       ratio(gpub and gpub["wall"], v and v["wall"]), "×", "%.2f")
+    if gbase:
+        le("10k folder build: no regression (wall / the baseline's, same run)", 1.05,
+           ratio(v and v["wall"], gbase["wall"]), "×", "%.2f")
+    ids = M("identical_source", None)
+    T.append(("`--source HEAD` output identical to the folder build", "identical",
+              ids or "not checked", "PASS" if ids == "yes" else "**FAIL**" if ids else "-"))
     idj = M("identical_jobs", None)
     T.append(("Output identical with `--jobs 1` and default (`diff -r`)", "identical",
               idj or "not checked", "PASS" if idj == "yes" else "**FAIL**" if idj else "-"))

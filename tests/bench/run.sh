@@ -6,7 +6,8 @@
 #
 # Env: RUNS (default 5) timed runs per command; SLOW_RUNS (default 3) for
 # Jekyll/Eleventy at 10k; BENCH_QUICK=1 skips Jekyll and Eleventy;
-# BENCH_LARGE=1 adds the 100k corpus; RESULTS (default tests/bench/RESULTS.md).
+# BENCH_LARGE=1 adds the 100k corpus; RESULTS (default tests/bench/RESULTS.md);
+# BASELINE=path/to/valo adds that binary's 10k folder build, for comparison.
 # Work dir build/bench/ (corpora are generated once and kept); output on tmpfs
 # in /dev/shm/valo-bench/ and on disk in build/bench/out-disk/.
 # Needs python3, hyperfine, GNU time; hugo, jekyll, cmark-gfm, npm if present.
@@ -296,6 +297,52 @@ fi
 cp "$C10/$PAGE" "$WS/$PAGE"
 rm -rf "$WO" "$T"/.warm-10000.*
 
+# ---- 10k from git: build --source HEAD and publish ------------------------
+# A repository of the 10k site (a copy of the content, committed and packed
+# as a clone would be) on tmpfs like the other outputs. build --source
+# reads every input from the commit; publish writes the site into the
+# repository's objects and commits it to a branch. Each cold publish runs
+# after the branch and its objects are gone (prepare, not timed).
+GS=$T/site-10000-git
+if [ ! -f "$GS/.done" ]; then
+	rm -rf "$GS"; mkdir -p "$GS"
+	cp -r "$HERE/site/site.conf" "$HERE/site/themes" "$GS/"
+	cp -r "$C10/content" "$GS/content"
+	git -C "$GS" init -q &&
+	git -C "$GS" add -A &&
+	git -C "$GS" -c user.name=Bench -c user.email=bench@example.fi \
+	    commit -q -m "Corpus" &&
+	git -C "$GS" gc -q &&
+	touch "$GS/.done"
+fi
+git -C "$GS" update-index -q --refresh
+meta git_site_pack "$(du -sh "$GS/.git/objects" | cut -f1)"
+hf valo-10000-source "$RUNS" 1 "rm -rf $T/valo-10000-source $T/.valo-10000-source.*" \
+    "$VALO -q -C $GS build --source HEAD --out $T/valo-10000-source" || true
+if [ -d "$T/valo-10000" ] && [ -d "$T/valo-10000-source" ]; then
+	if diff -r "$T/valo-10000" "$T/valo-10000-source" >"$R/diff-source.txt" 2>&1; then
+		meta identical_source yes
+	else
+		meta identical_source no
+		note "--source HEAD and the folder build differ: build/bench/results/diff-source.txt"
+	fi
+fi
+rm -rf "$T/valo-10000-source" "$T"/.valo-10000-source.*
+UNPUBLISH="git -C $GS update-ref -d refs/heads/pages 2>/dev/null; git -C $GS prune --expire=now"
+hf valo-10000-publish "$RUNS" 1 "$UNPUBLISH" "$VALO -q -C $GS publish" || true
+hf valo-10000-republish "$RUNS" 1 true "$VALO -q -C $GS publish" || true
+meta publish_files "$(git -C "$GS" ls-tree -r pages 2>/dev/null | wc -l)"
+meta publish_commits "$(git -C "$GS" rev-list --count pages 2>/dev/null)"
+# The folder build of the commit before this work, in the same run, for
+# "no regression of the folder build": BASELINE=path/to/old/valo.
+if [ -n "${BASELINE:-}" ] && [ -x "$BASELINE" ]; then
+	cp "$BASELINE" "$W/valo-baseline"
+	meta v_baseline "$("$W/valo-baseline" --version 2>&1 | head -1) (binary sha256 $(sha256sum "$W/valo-baseline" | cut -c1-12))"
+	hf valo-10000-baseline "$RUNS" 1 "rm -rf $T/valo-10000-baseline $T/.valo-10000-baseline.*" \
+	    "$W/valo-baseline -q -C $S10 build --out $T/valo-10000-baseline" || true
+	rm -rf "$T/valo-10000-baseline" "$T"/.valo-10000-baseline.*
+fi
+
 # ---- 100k (BENCH_LARGE=1) ------------------------------------------------
 if [ "$LARGE" = 1 ]; then
 	rm -rf "$T"/hugo-10000 "$T"/jekyll-10000 "$T"/eleventy-10000
@@ -331,7 +378,7 @@ else
 fi
 rm -rf "$T/example" "$T"/.example.*
 
-rm -rf "$T"/valo-* "$T"/hugo-* "$T"/jekyll-* "$T"/eleventy-* "$T"/.valo-*
+rm -rf "$T"/valo-* "$T"/hugo-* "$T"/jekyll-* "$T"/eleventy-* "$T"/.valo-* "$GS"
 
 # ---- report --------------------------------------------------------------
 meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
