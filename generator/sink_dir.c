@@ -36,6 +36,7 @@ struct sink_dir {
 	char		*final;		/* the output folder */
 	char		*staging;	/* beside it, named after it */
 	int		 lockfd;
+	int		 locked;	/* lockfd holds the lock */
 };
 
 static int
@@ -413,9 +414,15 @@ dir_free(struct output *base)
 {
 	struct sink_dir *o = (struct sink_dir *)base;
 
-	/* Closing the lock file releases the lock; the file stays. */
-	if (o->lockfd != -1)
+	/*
+	 * Closing the lock file releases the lock; the file stays, emptied
+	 * first so that nobody is told of a build that has ended.
+	 */
+	if (o->lockfd != -1) {
+		if (o->locked)
+			(void)!ftruncate(o->lockfd, 0);
 		close(o->lockfd);
+	}
 	free(o->final);
 	free(o->staging);
 	free(o->base.name);
@@ -456,6 +463,7 @@ lock(struct sink_dir *o, struct diags *d)
 		free(path);
 		return -1;
 	}
+	o->locked = 1;
 	/* Who holds it, for the message above in another build. */
 	n = snprintf(who, sizeof(who), "%ld\n", (long)getpid());
 	if (ftruncate(o->lockfd, 0) == 0)
