@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,17 +19,20 @@
 #include "theme.h"
 #include "util/mem.h"
 #include "util/pool.h"
+#include "util/procpool.h"
 
-/* What one render thread owns. */
+/*
+ * What a render worker owns: a child process of its own (util/procpool.h),
+ * because cmark-gfm keeps its table of special inline characters in a
+ * process-wide variable that every parser sets and clears; two parsers in
+ * threads of one process break each other's strikethrough and autolinks,
+ * silently. A page's result comes back to the building process as bytes.
+ */
 struct worker {
 	struct arena	 arena;		/* reset after every page */
 	struct buf	 src;
 	struct buf	 html;
 	struct diags	 diags;
-	struct output_cursor cursor;
-	size_t		 files;
-	size_t		 rendered;
-	struct timespec	 last;		/* of the last progress report */
 };
 
 struct build {
@@ -37,70 +41,179 @@ struct build {
 	struct render_env	 env;
 	struct output		*out;
 	struct cache		*cache;		/* NULL: render every page */
-	struct worker		*workers;
-	atomic_size_t		 done;
+	struct page		**todo;		/* the pages to render */
+	size_t			 ntodo;
+	struct worker		 worker;	/* in each child its own */
+	struct output_cursor	 cursor;	/* the building process's */
+	struct diags		 diags;		/* of the pages rendered */
+	size_t			 files;
+	size_t			 rendered;
+	size_t			 done;
+	struct timespec		 last;		/* of the last progress report */
+	struct buf		*racy;		/* VALO_TEST_RACY_THREADS */
 };
 
+/*
+ * A page's result as bytes: the HTML (if it rendered), its heading ids,
+ * its links to other pages' headings and its diagnostics. Pointers to
+ * pages stay valid: the workers are forks of the building process.
+ */
 static void
-render_one(struct build *b, struct worker *w, struct page *p)
+put_u32(struct buf *b, uint32_t v)
 {
-	struct md_result md;
-	size_t i, errors = w->diags.len;
-	int rc;
-
-	/* Unchanged since the last build: the old file stands as it is. */
-	if (b->cache && cache_restore(b->cache, b->site, p)) {
-		if (output_keep(b->out, &w->cursor, p->out) == 0) {
-			w->files++;
-			return;
-		}
-		page_forget(p);
-	}
-	if (p->broken)
-		return;
-	memset(&md, 0, sizeof(md));
-	rc = render_page(&b->env, p, &w->arena, &w->src, &w->html, &md,
-	    &w->diags);
-	w->rendered++;
-	/* Even a failed page reports its links: every error at once. */
-	p->links = xcalloc(md.nfragments ? md.nfragments : 1,
-	    sizeof(*p->links));
-	for (i = 0; i < md.nfragments; i++) {
-		p->links[i].to = md.fragments[i].to;
-		p->links[i].id = xstrdup(md.fragments[i].id);
-		p->links[i].line = md.fragments[i].line;
-	}
-	p->nlinks = md.nfragments;
-	if (rc == -1)
-		return;
-	if (b->out && output_page(b->out, &w->cursor, p->out, w->html.data,
-	    w->html.len) == -1)
-		diag_error(&w->diags, p->out, 0, 0, NULL,
-		    "cannot write the output file: %s", strerror(errno));
-	else
-		w->files++;
-	p->clean = w->diags.len == errors;
+	buf_put(b, &v, sizeof(v));
 }
 
 static void
-render_item(void *arg, int worker, size_t i)
+put_str(struct buf *b, const char *s)
+{
+	uint32_t n = s ? (uint32_t)strlen(s) : UINT32_MAX;
+
+	buf_put(b, &n, sizeof(n));
+	if (s)
+		buf_put(b, s, n);
+}
+
+struct reader {
+	const char	*p;
+	const char	*end;
+};
+
+static uint32_t
+get_u32(struct reader *r)
+{
+	uint32_t v = 0;
+
+	if ((size_t)(r->end - r->p) >= sizeof(v)) {
+		memcpy(&v, r->p, sizeof(v));
+		r->p += sizeof(v);
+	}
+	return v;
+}
+
+/* Returns a new copy of the next string, or NULL for a NULL one. */
+static char *
+get_str(struct reader *r)
+{
+	uint32_t n = get_u32(r);
+	char *s;
+
+	if (n == UINT32_MAX || n > (size_t)(r->end - r->p))
+		return NULL;
+	s = xstrndup(r->p, n);
+	r->p += n;
+	return s;
+}
+
+/* In a worker: renders page i of the list and puts the result in out. */
+static void
+render_child(void *arg, size_t i, struct buf *out)
 {
 	struct build *b = arg;
-	struct worker *w = &b->workers[worker];
-	struct timespec now;
-	size_t done;
+	struct worker *w = &b->worker;
+	struct page *p = b->todo[i];
+	struct md_result md;
+	size_t k;
+	int rc;
 
-	render_one(b, w, b->site->pages[i]);
+	memset(&md, 0, sizeof(md));
+	rc = render_page(&b->env, p, &w->arena, &w->src, &w->html, &md,
+	    &w->diags);
+	put_u32(out, rc == 0);
+	put_u32(out, rc == 0 ? (uint32_t)w->html.len : 0);
+	if (rc == 0)
+		buf_put(out, w->html.data, w->html.len);
+	put_u32(out, (uint32_t)p->nids);
+	for (k = 0; k < p->nids; k++)
+		put_str(out, p->ids[k]);
+	/* Even a failed page reports its links: every error at once. */
+	put_u32(out, (uint32_t)md.nfragments);
+	for (k = 0; k < md.nfragments; k++) {
+		buf_put(out, &md.fragments[k].to, sizeof(md.fragments[k].to));
+		put_u32(out, md.fragments[k].line);
+		put_str(out, md.fragments[k].id);
+	}
+	put_u32(out, (uint32_t)w->diags.len);
+	for (k = 0; k < w->diags.len; k++) {
+		const struct diag *g = &w->diags.v[k];
+		put_u32(out, g->level);
+		put_u32(out, g->line);
+		put_u32(out, g->col);
+		put_str(out, g->file);
+		put_str(out, g->msg);
+		put_str(out, g->hint);
+	}
+	diags_free(&w->diags);
+	page_forget(p);
 	arena_reset(&w->arena);
-	done = atomic_fetch_add(&b->done, 1) + 1;
-	/* The calling thread reports, at most ten times a second. */
-	if (worker == 0 && b->opts->progress) {
+}
+
+/* In the building process: takes page i's result in. */
+static void
+render_done(void *arg, size_t i, const char *data, size_t len)
+{
+	struct build *b = arg;
+	struct page *p = b->todo[i];
+	struct reader r = { data, data + len };
+	struct timespec now;
+	uint32_t ok, hlen, n, k;
+	size_t errors = b->diags.len;
+	const char *html;
+
+	ok = get_u32(&r);
+	hlen = get_u32(&r);
+	if (hlen > (size_t)(r.end - r.p))
+		hlen = 0;
+	html = r.p;
+	r.p += hlen;
+	n = get_u32(&r);
+	p->ids = xcalloc(n ? n : 1, sizeof(*p->ids));
+	for (k = 0; k < n && r.p < r.end; k++)
+		p->ids[p->nids++] = get_str(&r);
+	n = get_u32(&r);
+	p->links = xcalloc(n ? n : 1, sizeof(*p->links));
+	for (k = 0; k < n && (size_t)(r.end - r.p) >= sizeof(struct page *);
+	    k++) {
+		struct page_link *l = &p->links[p->nlinks++];
+		memcpy(&l->to, r.p, sizeof(l->to));
+		r.p += sizeof(l->to);
+		l->line = get_u32(&r);
+		l->id = get_str(&r);
+		if (l->id == NULL)
+			l->id = xstrdup("");
+	}
+	n = get_u32(&r);
+	for (k = 0; k < n && r.p < r.end; k++) {
+		uint32_t level = get_u32(&r), line = get_u32(&r);
+		uint32_t col = get_u32(&r);
+		char *file = get_str(&r), *msg = get_str(&r);
+		char *hint = get_str(&r);
+		diag_add(&b->diags, (enum diag_level)level, file ? file : "",
+		    line, col, hint, "%s", msg ? msg : "");
+		free(file);
+		free(msg);
+		free(hint);
+	}
+	b->rendered++;
+	if (ok) {
+		if (b->out && output_page(b->out, &b->cursor, p->out, html,
+		    hlen) == -1)
+			diag_error(&b->diags, p->out, 0, 0, NULL,
+			    "cannot write the output file: %s",
+			    strerror(errno));
+		else
+			b->files++;
+		p->clean = b->diags.len == errors;
+	}
+	b->done++;
+	/* At most ten times a second. */
+	if (b->opts->progress) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if ((now.tv_sec - w->last.tv_sec) * 1000 +
-		    (now.tv_nsec - w->last.tv_nsec) / 1000000 > 100) {
-			b->opts->progress(done, b->site->npages,
+		if ((now.tv_sec - b->last.tv_sec) * 1000 +
+		    (now.tv_nsec - b->last.tv_nsec) / 1000000 > 100) {
+			b->opts->progress(b->done, b->site->npages,
 			    b->opts->progress_arg);
-			w->last = now;
+			b->last = now;
 		}
 	}
 }
@@ -140,31 +253,93 @@ check_links(const struct site *s, struct diags *d)
 	}
 }
 
+/*
+ * Protection off, for the test that shows it is needed: the pages are
+ * rendered in threads of this process, as Valo once did, and their
+ * results taken in afterwards, so that the threads do nothing but render.
+ */
+static void
+racy_item(void *arg, int worker, size_t i)
+{
+	struct build *b = arg;
+	struct build one = *b;
+
+	(void)worker;
+	memset(&one.worker, 0, sizeof(one.worker));
+	render_child(&one, i, &b->racy[i]);
+	arena_free(&one.worker.arena);
+	buf_free(&one.worker.src);
+	buf_free(&one.worker.html);
+}
+
+static int
+render_racy(struct build *b, int jobs)
+{
+	size_t i;
+	int rc;
+
+	b->racy = xcalloc(b->ntodo ? b->ntodo : 1, sizeof(*b->racy));
+	rc = pool_run(jobs, b->ntodo, racy_item, b);
+	for (i = 0; i < b->ntodo; i++) {
+		render_done(b, i, b->racy[i].data, b->racy[i].len);
+		buf_free(&b->racy[i]);
+	}
+	free(b->racy);
+	b->racy = NULL;
+	return rc;
+}
+
 static void
 render_all(struct build *b, int jobs, struct build_stats *st,
     struct diags *d)
 {
 	struct site *s = b->site;
-	size_t i;
+	size_t i, cap = 0;
+	int rc;
 
-	b->workers = xcalloc((size_t)jobs, sizeof(*b->workers));
-	st->jobs = pool_run(jobs, s->npages, render_item, b);
-	st->pages = s->npages;
-	for (i = 0; i < (size_t)jobs; i++) {
-		struct worker *w = &b->workers[i];
-		diags_move(d, &w->diags);
-		st->files += w->files;
-		st->rendered += w->rendered;
-		if (b->out)
-			output_cursor_close(b->out, &w->cursor);
-		arena_free(&w->arena);
-		buf_free(&w->src);
-		buf_free(&w->html);
+	/* Unchanged since the last build: the old file stands as it is. */
+	for (i = 0; i < s->npages; i++) {
+		struct page *p = s->pages[i];
+		if (b->cache && cache_restore(b->cache, s, p)) {
+			if (output_keep(b->out, &b->cursor, p->out) == 0) {
+				b->files++;
+				continue;
+			}
+			page_forget(p);
+		}
+		if (p->broken)
+			continue;
+		b->todo = xgrow(b->todo, &cap, b->ntodo + 1, sizeof(*b->todo));
+		b->todo[b->ntodo++] = p;
 	}
-	free(b->workers);
-	b->workers = NULL;
+	b->done = s->npages - b->ntodo;
+	if (getenv("VALO_TEST_RACY_THREADS") != NULL)
+		rc = render_racy(b, jobs);
+	else
+		rc = procpool_run(jobs, b->ntodo, render_child, render_done,
+		    b);
+	if (rc == -1)
+		diag_error(&b->diags, "", 0, 0, "Build again; if it happens "
+		    "again, report it with the site that causes it.",
+		    "a render worker ended abnormally; its pages were not "
+		    "built");
+	st->jobs = rc < 1 ? jobs : rc;
+	st->pages = s->npages;
+	st->files = b->files;
+	st->rendered = b->rendered;
+	diags_move(d, &b->diags);
+	if (b->out)
+		output_cursor_close(b->out, &b->cursor);
+	arena_free(&b->worker.arena);
+	buf_free(&b->worker.src);
+	buf_free(&b->worker.html);
+	free(b->todo);
+	b->todo = NULL;
 	check_links(s, d);
 }
+
+/* The largest file copied as it is (an attachment or a theme's file). */
+#define ATTACHMENT_MAX_SIZE	(128u * 1024 * 1024)
 
 /* "/base/vanha/" -> "vanha/index.html": an alias page's file. */
 static char *

@@ -1,6 +1,7 @@
 /*
- * A whole build: the steps in order, with the render step spread over a
- * pool of threads. Output is the same whatever the number of threads.
+ * A whole build: the steps in order, with front matter read on a pool of
+ * threads and pages rendered in a pool of worker processes. Output is the
+ * same whatever the number of jobs.
  */
 #ifndef VALO_BUILD_H
 #define VALO_BUILD_H

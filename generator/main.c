@@ -62,7 +62,7 @@ static const char usage_build[] =
 "                  they are now\n"
 "  --drafts        include pages marked draft: true\n"
 "  --base-url URL  the address the site is published at\n"
-"  --jobs N        render threads (default: one per core)\n"
+"  --jobs N        pages rendered at once (default: one per core)\n"
 "  --timings       print the time each step took\n";
 
 static const char usage_publish[] =
@@ -81,7 +81,7 @@ static const char usage_publish[] =
 "                  have changes that are not committed (they are not\n"
 "                  published)\n"
 "  --base-url URL  the address the site is published at\n"
-"  --jobs N        render threads (default: one per core)\n";
+"  --jobs N        pages rendered at once (default: one per core)\n";
 
 static const char usage_check[] =
 "usage: valo check [--drafts] [--timings]\n"
@@ -224,9 +224,9 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 		else
 			fprintf(stderr, "valo: %zu pages (%zu rendered), %zu "
 			    "files (%zu written, %zu unchanged) in %.2f s, %d "
-			    "threads\n", st.pages, st.rendered,
+			    "%s\n", st.pages, st.rendered,
 			    st.written + st.kept, st.written, st.kept, s,
-			    st.jobs);
+			    st.jobs, st.jobs == 1 ? "job" : "jobs");
 	}
 	return rc;
 usage:

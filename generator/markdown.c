@@ -1,5 +1,3 @@
-#include <dlfcn.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,60 +84,14 @@ struct md_state {
 	size_t			 caplocal;
 };
 
-/*
- * cmark-gfm 0.29 keeps its table of special inline characters in a process
- * global: each parser adds its extensions' characters when it starts on
- * inlines and removes them when done, through the exported function below.
- * With parsers in several threads, one thread's removal breaks another's
- * strikethrough and autolinks mid-page. Valo defines the function itself,
- * which the library's own calls then reach (they go through the PLT), and
- * makes it do nothing; markdown_init sets the characters once, through the
- * library's definition, before any thread starts. All of Valo's parsers
- * use the same extensions, so one constant table is right for all.
- *
- * If that interposition ever stops taking effect (a static build, another
- * linker), markdown_init notices and inline parsing falls back to one
- * thread at a time under finish_lock: slower, never wrong.
- */
-static void (*real_manage)(cmark_parser *, int);
 /* The table extension's node type, which it does not export. */
 static cmark_node_type table_type;
-static int finish_serialized;
-static pthread_mutex_t finish_lock = PTHREAD_MUTEX_INITIALIZER;
 
-void
-cmark_manage_extensions_special_characters(cmark_parser *parser, int add)
-{
-	(void)parser;
-	(void)add;
-}
-
-/* Returns 1 if the second of two parses still sees strikethrough. */
-static int
-special_chars_stay(void)
-{
-	static const char text[] = "~~a~~\n";
-	cmark_parser *p;
-	cmark_node *doc;
-	char *html;
-	int i, ok = 1;
-
-	for (i = 0; i < 2; i++) {
-		p = cmark_parser_new(0);
-		cmark_parser_attach_syntax_extension(p,
-		    cmark_find_syntax_extension("strikethrough"));
-		cmark_parser_feed(p, text, sizeof(text) - 1);
-		doc = cmark_parser_finish(p);
-		html = cmark_render_html(doc, 0,
-		    cmark_parser_get_syntax_extensions(p));
-		ok = ok && strstr(html, "<del>") != NULL;
-		free(html);
-		cmark_node_free(doc);
-		cmark_parser_free(p);
-	}
-	return ok;
-}
-
+/*
+ * cmark-gfm 0.29 keeps its table of special inline characters in a process
+ * global that every parser sets and clears: two parsers must never run at
+ * once in one process. build.c renders pages in worker processes.
+ */
 void
 markdown_init(void)
 {
@@ -148,31 +100,18 @@ markdown_init(void)
 	size_t i;
 
 	cmark_gfm_core_extensions_ensure_registered();
-	if (real_manage == NULL) {
-		*(void **)&real_manage = dlsym(RTLD_NEXT,
-		    "cmark_manage_extensions_special_characters");
-		if (real_manage == NULL)
-			real_manage = cmark_manage_extensions_special_characters;
-		p = cmark_parser_new(0);
-		for (i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
-			cmark_parser_attach_syntax_extension(p,
-			    cmark_find_syntax_extension(extensions[i]));
-		real_manage(p, 1);
-		cmark_parser_feed(p, "|a|\n|-|\n", 8);
-		doc = cmark_parser_finish(p);
-		if (cmark_node_first_child(doc) != NULL)
-			table_type = cmark_node_get_type(
-			    cmark_node_first_child(doc));
-		cmark_node_free(doc);
-		cmark_parser_free(p);
-		finish_serialized = !special_chars_stay();
-	}
-}
-
-int
-markdown_parallel(void)
-{
-	return real_manage != NULL && !finish_serialized;
+	if (table_type != CMARK_NODE_NONE)
+		return;
+	p = cmark_parser_new(0);
+	for (i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
+		cmark_parser_attach_syntax_extension(p,
+		    cmark_find_syntax_extension(extensions[i]));
+	cmark_parser_feed(p, "|a|\n|-|\n", 8);
+	doc = cmark_parser_finish(p);
+	if (cmark_node_first_child(doc) != NULL)
+		table_type = cmark_node_get_type(cmark_node_first_child(doc));
+	cmark_node_free(doc);
+	cmark_parser_free(p);
 }
 
 static unsigned
@@ -625,11 +564,7 @@ markdown_render(const struct site *s, const struct value *i18n,
 		cmark_parser_attach_syntax_extension(st.parser,
 		    cmark_find_syntax_extension(extensions[i]));
 	cmark_parser_feed(st.parser, text, len);
-	if (finish_serialized)
-		pthread_mutex_lock(&finish_lock);
 	root = cmark_parser_finish(st.parser);
-	if (finish_serialized)
-		pthread_mutex_unlock(&finish_lock);
 
 	it = cmark_iter_new(root);
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {

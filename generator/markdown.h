@@ -37,13 +37,11 @@ struct md_result {
 	size_t			 nfragments;
 };
 
-/* Call once, before any thread renders. */
-void	markdown_init(void);
 /*
- * Returns 1 if parsers in several threads run fully in parallel; 0 if
- * markdown_init found it had to serialise inline parsing (see markdown.c).
+ * Call once, before any page renders. No two pages may render at once in
+ * one process: cmark-gfm has process-wide state (see markdown.c).
  */
-int	markdown_parallel(void);
+void	markdown_init(void);
 
 /*
  * Renders the body of page p (text[0..len), starting at line p->body_line

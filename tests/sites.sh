@@ -1,7 +1,7 @@
 #!/bin/sh
 # Golden tests: each tests/sites/NAME is built and the output compared with
 # tests/sites/NAME/expected byte for byte; it is built twice, with one and
-# with four threads, and both builds must be identical.
+# with four jobs, and both builds must be identical.
 #   sites.sh VALO          run
 #   sites.sh VALO --update write the expected output anew (after a change
 #                          you meant; review the diff before committing)
@@ -20,7 +20,7 @@ for dir in "$TESTS"/sites/*/; do
 	fi
 	"$VALO" -q -C "$site" build --jobs 4 --out "$site/out4" $args 2>>"$site/stderr"
 	if ! diff -r "$site/out1" "$site/out4" >/dev/null; then
-		echo "FAIL $name: output differs with 1 and 4 threads"; fail=$((fail+1)); continue
+		echo "FAIL $name: output differs with 1 and 4 jobs"; fail=$((fail+1)); continue
 	fi
 	if [ "$2" = --update ]; then
 		rm -rf "$dir/expected" && cp -R "$site/out1" "$dir/expected"

@@ -85,13 +85,6 @@ TEST(csv_rows_become_maps)
 	arena_free(&a);
 }
 
-TEST(markdown_parses_in_parallel)
-{
-	/* The interposition in markdown.c took effect in this binary. */
-	markdown_init();
-	CHECK(markdown_parallel());
-}
-
 TEST(config_rejects_unknown_keys)
 {
 	struct config c;
