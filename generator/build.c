@@ -416,14 +416,25 @@ write_sitemap(struct build *b, const struct theme *t, struct buf *h,
 	st->files++;
 }
 
-/* Copies file path of the source to rel in the output. */
+/*
+ * Copies file path of the source to rel in the output. Files are read
+ * whole, so their size is limited: a video belongs on a video service.
+ */
 static void
 copy_file(struct build *b, const char *path, const char *rel, struct buf *h,
     struct diags *d)
 {
-	if (source_read(b->site->src, path, h, 0, NULL) == -1)
+	uint64_t size;
+
+	if (source_read(b->site->src, path, h, ATTACHMENT_MAX_SIZE + 1,
+	    &size) == -1)
 		diag_error(d, path, 0, 0, NULL, "cannot read: %s",
 		    strerror(errno));
+	else if (size > ATTACHMENT_MAX_SIZE)
+		diag_error(d, path, 0, 0, "Make the file smaller, or publish "
+		    "it elsewhere and link to it.", "the file is %llu bytes; "
+		    "a file beside pages can be at most %u",
+		    (unsigned long long)size, ATTACHMENT_MAX_SIZE);
 	else if (output_write(b->out, rel, h->data, h->len) == -1)
 		diag_error(d, path, 0, 0, NULL, "cannot write %s: %s", rel,
 		    strerror(errno));

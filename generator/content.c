@@ -6,6 +6,7 @@
 #include "content.h"
 #include "util/mem.h"
 #include "util/pool.h"
+#include "util/date.h"
 #include "util/text.h"
 #include "yaml.h"
 
@@ -199,23 +200,12 @@ fm_string(struct page *p, const char *key, struct value *v,
 static int
 valid_date(const char *s, char display[16])
 {
-	int y, m, dd;
-	size_t n = strlen(s);
+	struct date d;
 
-	if (n < 10 || s[4] != '-' || s[7] != '-')
+	if (!date_parse(s, &d))
 		return 0;
-	for (size_t i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
 	/* A time of day may follow; lists show only the date. */
-	if (n > 10 && s[10] != 'T' && s[10] != ' ')
-		return 0;
-	y = atoi(s);
-	m = atoi(s + 5);
-	dd = atoi(s + 8);
-	if (m < 1 || m > 12 || dd < 1 || dd > 31)
-		return 0;
-	snprintf(display, 16, "%d.%d.%d", dd, m, y);
+	snprintf(display, 16, "%d.%d.%d", d.day, d.month, d.year);
 	return 1;
 }
 
@@ -307,8 +297,9 @@ apply_front_matter(struct page *p, struct value *fm, unsigned fm_line,
 			p->date = fm_string(p, key, v, d);
 			if (p->date && !valid_date(p->date, p->date_display)) {
 				diag_error(d, p->file, v->line, v->col,
-				    "Write the date as YYYY-MM-DD, for example "
-				    "2025-03-31.", "\"%s\" is not a date",
+				    "Write a date of the calendar as YYYY-MM-DD, "
+				    "for example 2025-03-31; a time may follow: "
+				    "2025-03-31T14:00.", "\"%s\" is not a date",
 				    p->date);
 				p->date = NULL;
 			}
@@ -357,6 +348,26 @@ apply_front_matter(struct page *p, struct value *fm, unsigned fm_line,
 }
 
 /*
+ * front_matter_split of a page's text, after the byte order mark that
+ * editors' Windows tools write; the offsets count from the file's start.
+ */
+static int
+split_page(const struct buf *b, size_t *fm_off, size_t *fm_len,
+    size_t *body_off)
+{
+	size_t bom = b->len >= 3 && memcmp(b->data, "\xEF\xBB\xBF", 3) == 0 ?
+	    3 : 0;
+	int r;
+
+	*fm_off = *fm_len = *body_off = 0;
+	r = front_matter_split(b->data + bom, b->len - bom, fm_off, fm_len,
+	    body_off);
+	*fm_off += bom;
+	*body_off += bom;
+	return r;
+}
+
+/*
  * Reads the front matter of one page. Only the head of the file is read
  * here; the body is read again when the page is rendered, so memory does
  * not grow with the size of the site's text.
@@ -389,15 +400,14 @@ load_page(struct source *src, struct arena *a, struct page *p,
 		    (unsigned long long)size, PAGE_MAX_SIZE);
 		return -1;
 	}
-	r = front_matter_split(b->data, b->len, &fm_off, &fm_len, &body_off);
+	r = split_page(b, &fm_off, &fm_len, &body_off);
 	if (r == -1 && b->len < size) {
 		if (source_read(src, p->file, b, 0, NULL) == -1) {
 			diag_error(d, p->file, 0, 0, NULL,
 			    "cannot read the file: %s", strerror(errno));
 			return -1;
 		}
-		r = front_matter_split(b->data, b->len, &fm_off, &fm_len,
-		    &body_off);
+		r = split_page(b, &fm_off, &fm_len, &body_off);
 	}
 	if (r == 0) {
 		diag_error(d, p->file, 1, 1,
@@ -409,6 +419,13 @@ load_page(struct source *src, struct arena *a, struct page *p,
 		diag_error(d, p->file, 1, 1,
 		    "End the front matter with a line of three dashes: ---",
 		    "the front matter is not closed");
+		return -1;
+	}
+	if (fm_len > FM_MAX_SIZE) {
+		diag_error(d, p->file, 1, 1,
+		    "Move the long text into the page itself, below the "
+		    "closing ---.", "the front matter is %zu bytes; it can be "
+		    "at most %u", fm_len, FM_MAX_SIZE);
 		return -1;
 	}
 	if (!utf8_valid(b->data, body_off, &bad)) {
@@ -480,6 +497,22 @@ content_load(struct site *s, const struct fm_memo *memo, int jobs,
 	memset(&l, 0, sizeof(l));
 	for (i = 0; i < s->content.len; i++) {
 		const struct source_file *f = &s->content.v[i];
+		if (strlen(f->path) > PATH_MAX_LEN || n == PAGES_MAX) {
+			char *name = xasprintf("content/%s", f->path);
+			if (n == PAGES_MAX)
+				diag_error(d, name, 0, 0, "Split the site into "
+				    "several sites.", "the site has more than "
+				    "%d pages", PAGES_MAX);
+			else
+				diag_error(d, name, 0, 0, "Use shorter names "
+				    "for the file and its folders.", "the path "
+				    "is %zu bytes long; it can be at most %d",
+				    strlen(f->path), PATH_MAX_LEN);
+			free(name);
+			if (n == PAGES_MAX)
+				break;
+			continue;
+		}
 		if (!ends_with(f->path, ".md") ||
 		    strncmp(f->path, "data/", 5) == 0)
 			continue;

@@ -11,6 +11,12 @@
 
 /* Largest page source Valo reads: past this it is surely not a page. */
 #define PAGE_MAX_SIZE	(8u * 1024 * 1024)
+/* Front matter past this is text that belongs in the page. */
+#define FM_MAX_SIZE	(64u * 1024)
+/* Longest path of a file under content/, in bytes. */
+#define PATH_MAX_LEN	512
+/* Most pages in a site. */
+#define PAGES_MAX	1000000
 
 /*
  * Front matter known from an earlier build: fn returns page p's front

@@ -8,6 +8,7 @@
 #include "chart.h"
 #include "markdown.h"
 #include "util/buf.h"
+#include "util/mem.h"
 #include "util/text.h"
 
 /*
@@ -22,8 +23,8 @@ static _Thread_local struct arena *md_arena;
 static void *
 md_calloc(size_t n, size_t sz)
 {
-	size_t total = n * sz;
-	unsigned char *p = arena_alloc(md_arena, total + MD_HDR);
+	size_t total = xmul(n, sz);
+	unsigned char *p = arena_alloc(md_arena, xadd(total, MD_HDR));
 
 	memset(p + MD_HDR, 0, total);
 	memcpy(p, &total, sizeof(total));
@@ -37,11 +38,11 @@ md_realloc(void *old, size_t sz)
 	size_t oldsz;
 
 	if (old == NULL)
-		p = arena_alloc(md_arena, sz + MD_HDR);
+		p = arena_alloc(md_arena, xadd(sz, MD_HDR));
 	else {
 		p = (unsigned char *)old - MD_HDR;
 		memcpy(&oldsz, p, sizeof(oldsz));
-		p = arena_realloc(md_arena, p, oldsz + MD_HDR, sz + MD_HDR);
+		p = arena_realloc(md_arena, p, oldsz + MD_HDR, xadd(sz, MD_HDR));
 	}
 	memcpy(p, &sz, sizeof(sz));
 	return p + MD_HDR;
@@ -376,8 +377,10 @@ link(struct md_state *st, cmark_node *n)
 	if (url == NULL || *url == '\0' || has_scheme(url) || url[0] == '/')
 		return 0;
 	if (url[0] == '#') {
-		add_fragment(st, &st->local, &st->nlocal, &st->caplocal,
-		    st->page, url + 1, line);
+		/* "#" alone is the top of the page. */
+		if (url[1] != '\0')
+			add_fragment(st, &st->local, &st->nlocal,
+			    &st->caplocal, st->page, url + 1, line);
 		return 0;
 	}
 	hash = strchr(url, '#');

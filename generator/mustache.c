@@ -999,6 +999,40 @@ distance(const char *a, size_t an, const char *b, size_t bn)
 	return row[bn];
 }
 
+/*
+ * Depth-first over the templates that template i names: state[k] is 0
+ * (not seen), 1 (on the current path) or 2 (done). A name met while on
+ * the path closes a loop: an error at the tag that closes it.
+ */
+static size_t
+check_loops(const struct mu_set *set, size_t i, unsigned char *state,
+    struct diags *d)
+{
+	const struct mu_tpl *t = set->v[i];
+	const struct node *n;
+	size_t j, k, added = 0;
+
+	state[i] = 1;
+	for (j = 0; j < t->n; j++) {
+		n = &t->nodes[j];
+		if ((n->op != OP_PARTIAL && n->op != OP_PARENT) ||
+		    (n->flags & F_DYN) || find(set, n->s, n->len, &k) == NULL)
+			continue;
+		if (state[k] == 1) {
+			diag_error(d, t->file, n->line, n->col, "Write the "
+			    "repeated part out, or move it into a template of "
+			    "its own that does not name this one.",
+			    "{{%s%.*s}}: the template includes itself",
+			    n->op == OP_PARTIAL ? ">" : "<", (int)n->len,
+			    n->s);
+			added++;
+		} else if (state[k] == 0)
+			added += check_loops(set, k, state, d);
+	}
+	state[i] = 2;
+	return added;
+}
+
 size_t
 mu_set_check(const struct mu_set *set, struct diags *d)
 {
@@ -1039,6 +1073,14 @@ mu_set_check(const struct mu_set *set, struct diags *d)
 			free(hint);
 			added++;
 		}
+	}
+	/* A template that includes itself would recurse until it fails. */
+	if (added == 0 && set->len > 0) {
+		unsigned char *state = xcalloc(set->len, 1);
+		for (i = 0; i < set->len; i++)
+			if (state[i] == 0)
+				added += check_loops(set, i, state, d);
+		free(state);
 	}
 	return added;
 }

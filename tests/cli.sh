@@ -47,5 +47,13 @@ expect 0 "build without drafts" "$VALO" -q -C "$site" build --out "$WORK/nodraft
 expect 0 "base url" "$VALO" -q -C "$site" build --base-url https://example.org/kainuu --out "$WORK/sub"
 has "$WORK/sub/strategia/index.html" 'href="/kainuu/strategia/arvot/"' "links carry the base path"
 expect 1 "bad base url" "$VALO" -q -C "$site" build --base-url ftp://x --out "$WORK/ftp"
+# A page saved with a byte order mark (Windows editors write one) builds,
+# and [ylös](#) is a link to the top of the page, not a missing heading.
+printf '\357\273\277---\ntitle: Merkitty sivu\n---\n[Ylös](#)\n' \
+    >"$site/content/bom.md"
+expect 0 "a page with a byte order mark and a # link" "$VALO" -q -C "$site" \
+    build --out "$WORK/bom"
+has "$WORK/bom/bom/index.html" "Merkitty sivu" "the page's title is read after the mark"
+has "$WORK/bom/bom/index.html" '<a href="#">Ylös</a>' "# stays a link to the top"
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -22,14 +22,14 @@ arena_alloc(struct arena *a, size_t n)
 	size_t sz;
 	void *p;
 
-	n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	n = xadd(n, ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	if (n == 0)
 		n = ARENA_ALIGN;
 	if (a->head == NULL || a->head->size - a->used < n) {
-		sz = a->head ? a->head->size * 2 : ARENA_MIN;
+		sz = a->head ? xmul(a->head->size, 2) : ARENA_MIN;
 		while (sz < n)
-			sz *= 2;
-		c = xmalloc(sizeof(*c) + sz);
+			sz = xmul(sz, 2);
+		c = xmalloc(xadd(sizeof(*c), sz));
 		c->size = sz;
 		c->next = a->head;
 		a->head = c;
@@ -66,7 +66,7 @@ arena_realloc(struct arena *a, void *old, size_t oldsz, size_t newsz)
 	    ~(size_t)(ARENA_ALIGN - 1)) == a->head->data + a->used &&
 	    (unsigned char *)old >= a->head->data) {
 		size_t off = (size_t)((unsigned char *)old - a->head->data);
-		size_t need = (newsz + ARENA_ALIGN - 1) &
+		size_t need = xadd(newsz, ARENA_ALIGN - 1) &
 		    ~(size_t)(ARENA_ALIGN - 1);
 		if (off + need <= a->head->size) {
 			a->used = off + need;

@@ -8,12 +8,12 @@
 void
 buf_grow(struct buf *b, size_t extra)
 {
-	size_t want = b->len + extra + 1, cap = b->cap ? b->cap : 64;
+	size_t want = xadd(xadd(b->len, extra), 1), cap = b->cap ? b->cap : 64;
 
 	if (want <= b->cap)
 		return;
 	while (cap < want)
-		cap *= 2;
+		cap = xmul(cap, 2);
 	b->data = xrealloc(b->data, cap);
 	b->cap = cap;
 }

@@ -1,4 +1,5 @@
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,22 @@ oom(void)
 {
 	fputs("valo: out of memory\n", stderr);
 	abort();
+}
+
+size_t
+xadd(size_t a, size_t b)
+{
+	if (a > SIZE_MAX - b)
+		oom();
+	return a + b;
+}
+
+size_t
+xmul(size_t a, size_t b)
+{
+	if (b != 0 && a > SIZE_MAX / b)
+		oom();
+	return a * b;
 }
 
 void *
@@ -49,11 +66,9 @@ xgrow(void *p, size_t *cap, size_t want, size_t sz)
 	if (want <= *cap)
 		return p;
 	while (c < want)
-		c *= 2;
-	if (c > (size_t)-1 / sz)
-		oom();
+		c = xmul(c, 2);
 	*cap = c;
-	return xrealloc(p, c * sz);
+	return xrealloc(p, xmul(c, sz));
 }
 
 char *

@@ -16,5 +16,8 @@ void	*xgrow(void *, size_t *cap, size_t want, size_t sz);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* a + b and a * b; a size that does not fit is out of memory too. */
+size_t	 xadd(size_t a, size_t b);
+size_t	 xmul(size_t a, size_t b);
 
 #endif

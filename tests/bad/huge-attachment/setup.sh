@@ -1,0 +1,1 @@
+truncate -s 134217729 content/video.mp4
