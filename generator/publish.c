@@ -69,7 +69,8 @@ uncommitted(struct repo *r, struct diags *d)
 	opts.pathspec.strings = spec;
 	opts.pathspec.count = 3;
 	if (git_status_list_new(&list, r->git, &opts) < 0) {
-		repo_error(d, "", NULL, "cannot compare the working tree with "
+		repo_error(d, "", "Check the repository with \"git status\", or "
+		    "publish anyway with --allow-dirty.", "cannot compare the working tree with "
 		    "HEAD");
 		count = -1;
 		goto out;

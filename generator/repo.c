@@ -100,7 +100,8 @@ repo_open(const char *root, struct diags *d)
 
 	pthread_once(&init_once, init);
 	if (init_rc == -1) {
-		repo_error(d, root, NULL, "cannot start libgit2");
+		repo_error(d, root, "Reinstall libgit2 (Debian: libgit2-1.5).",
+		    "cannot start libgit2");
 		return NULL;
 	}
 	if ((realroot = realpath(root, NULL)) == NULL) {

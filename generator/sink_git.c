@@ -280,12 +280,15 @@ gsink_commit(struct output *base, struct diags *d)
 			return -1;
 		}
 	if (write_site_tree(o, &tid) < 0) {
-		repo_error(d, "", NULL, "cannot write the site's tree");
+		repo_error(d, "", "Check that the repository is writable and "
+		    "sound (git fsck).", "cannot write the site's tree");
 		return -1;
 	}
 	if (o->have_tip) {
 		if (git_commit_lookup(&parent, o->repo->git, &o->tip) < 0) {
-			repo_error(d, o->ref, NULL, "cannot read the branch");
+			repo_error(d, o->ref, "Check the branch with git log, or "
+			    "publish to another with --branch.",
+			    "cannot read the branch");
 			goto out;
 		}
 		/* The same site as last time: nothing to commit. */
@@ -300,7 +303,8 @@ gsink_commit(struct output *base, struct diags *d)
 	    git_commit_create(&o->result, o->repo->git, NULL, sig, sig, NULL,
 	    o->message, tree, parent ? 1 : 0,
 	    (const git_commit **)&parent) < 0) {
-		repo_error(d, o->ref, NULL, "cannot make the commit");
+		repo_error(d, o->ref, "Check that the repository is writable "
+		    "and sound (git fsck).", "cannot make the commit");
 		goto out;
 	}
 	/* Only if nobody moved the branch meanwhile. */
@@ -374,7 +378,8 @@ output_git_new(struct repo *r, const char *branch, const char *message,
 	if (rc == 0) {
 		git_object *obj = NULL;
 		if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) < 0) {
-			repo_error(d, "", NULL, "branch %s is not a commit",
+			repo_error(d, "", "Publish to another branch with --branch.",
+			    "branch %s is not a commit",
 			    branch);
 			git_reference_free(ref);
 			gsink_free(&o->base);
@@ -385,7 +390,8 @@ output_git_new(struct repo *r, const char *branch, const char *message,
 		git_object_free(obj);
 		git_reference_free(ref);
 	} else if (rc != GIT_ENOTFOUND) {
-		repo_error(d, "", NULL, "cannot read branch %s", branch);
+		repo_error(d, "", "Check the branch with git log, or publish "
+		    "to another with --branch.", "cannot read branch %s", branch);
 		gsink_free(&o->base);
 		return NULL;
 	}

@@ -271,7 +271,8 @@ source_git_open(struct repo *r, git_commit *c, struct diags *d)
 	size_t n = strlen(r->prefix);
 
 	if (git_commit_tree(&tree, c) < 0) {
-		repo_error(d, "", NULL, "cannot read the tree of commit %s",
+		repo_error(d, "", "Check the repository with git fsck.",
+		    "cannot read the tree of commit %s",
 		    repo_short(git_commit_id(c)));
 		return NULL;
 	}
@@ -297,7 +298,8 @@ source_git_open(struct repo *r, git_commit *c, struct diags *d)
 	s->base.name = xasprintf("commit %s", repo_short(git_commit_id(c)));
 	s->repo = r;
 	if (git_tree_walk(sub ? sub : tree, GIT_TREEWALK_PRE, walk_cb, s) < 0) {
-		repo_error(d, "", NULL, "cannot read the tree of commit %s",
+		repo_error(d, "", "Check the repository with git fsck.",
+		    "cannot read the tree of commit %s",
 		    repo_short(git_commit_id(c)));
 		git_tree_free(sub);
 		git_tree_free(tree);
