@@ -263,13 +263,23 @@ slurp(const char *path, size_t *len)
 void
 cache_load(struct cache *c, const char *path)
 {
-	const char *p, *end, *nl, *tab;
-	struct cache_page *e = NULL;
-	size_t len = 0, i;
+	size_t len = 0;
+	char *text = slurp(path, &len);
 
 	memset(c, 0, sizeof(*c));
-	if ((c->text = slurp(path, &len)) == NULL)
-		return;
+	if (text != NULL)
+		cache_parse(c, text, len);
+}
+
+void
+cache_parse(struct cache *c, char *text, size_t len)
+{
+	const char *p, *end, *nl, *tab;
+	struct cache_page *e = NULL;
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->text = text;
 	p = c->text;
 	end = p + len;
 	if (len < sizeof(CACHE_MAGIC) ||

@@ -50,6 +50,8 @@ uint64_t	cache_key(const struct site *, uint64_t theme_hash);
  * not an error.
  */
 void	cache_load(struct cache *, const char *path);
+/* The same from text (NUL-terminated at len), which c then owns. */
+void	cache_parse(struct cache *, char *text, size_t len);
 
 /*
  * If p's source file is unchanged since c was written, sets p's body

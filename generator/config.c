@@ -151,36 +151,53 @@ config_set_base_url(struct config *cfg, const char *url, struct diags *d)
 	return 0;
 }
 
-int
-config_load(struct config *cfg, struct source *src, const char *name,
-    struct diags *d)
+static void
+defaults(struct config *cfg)
 {
-	struct reader r;
-	struct buf b = BUF_INIT;
-	size_t errors = d->errors;
-	int rc;
-
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->language = xstrdup("fi");
 	cfg->theme = xstrdup("default");
 	cfg->output = xstrdup("public");
 	cfg->base_url = xstrdup("/");
 	cfg->base_path = xstrdup("/");
-	memset(&r, 0, sizeof(r));
-	r.cfg = cfg;
-	r.name = name;
-	r.diags = d;
+}
+
+int
+config_load(struct config *cfg, struct source *src, const char *name,
+    struct diags *d)
+{
+	struct buf b = BUF_INIT;
+	int rc;
+
 	if (source_read(src, name, &b, 0, NULL) == -1) {
+		defaults(cfg);
 		diag_error(d, name, 0, 0,
 		    "Run valo in the site's folder, or name it with -C DIR.",
 		    "cannot open the site's settings in %s: %s", src->name,
 		    strerror(errno));
 		return -1;
 	}
-	r.p = b.data;
-	r.end = b.data + b.len;
-	rc = ini_parse_stream(read_line, &r, handler, &r);
+	rc = config_parse(cfg, b.data, b.len, name, d);
 	buf_free(&b);
+	return rc;
+}
+
+int
+config_parse(struct config *cfg, const char *text, size_t len,
+    const char *name, struct diags *d)
+{
+	struct reader r;
+	size_t errors = d->errors;
+	int rc;
+
+	defaults(cfg);
+	memset(&r, 0, sizeof(r));
+	r.cfg = cfg;
+	r.name = name;
+	r.diags = d;
+	r.p = text;
+	r.end = text + len;
+	rc = ini_parse_stream(read_line, &r, handler, &r);
 	if (rc > 0)
 		diag_error(d, name, (unsigned)rc, 0,
 		    "Write settings as key = value under a [section] line.",

@@ -5,6 +5,8 @@
 #ifndef VALO_CONFIG_H
 #define VALO_CONFIG_H
 
+#include <stddef.h>
+
 #include "source.h"
 #include "util/diag.h"
 
@@ -28,6 +30,9 @@ struct config {
  */
 int	config_load(struct config *, struct source *src, const char *name,
 	    struct diags *);
+/* The same from the text of the file. */
+int	config_parse(struct config *, const char *text, size_t len,
+	    const char *name, struct diags *);
 /* Replaces base_url (and base_path) after checking it; -1 if invalid. */
 int	config_set_base_url(struct config *, const char *, struct diags *);
 void	config_free(struct config *);
