@@ -33,6 +33,16 @@ struct worker {
 	struct buf	 src;
 	struct buf	 html;
 	struct diags	 diags;
+	struct output_cursor cursor;	/* when it writes pages itself */
+};
+
+/* What became of a page in a worker, the first number of its result. */
+enum page_state {
+	PAGE_FAILED,		/* it did not render */
+	PAGE_HTML,		/* rendered; the HTML follows */
+	PAGE_WRITTEN,		/* written to the output by the worker */
+	PAGE_KEPT,		/* the same as the old output's: linked */
+	PAGE_UNWRITTEN		/* the worker could not write it */
 };
 
 struct build {
@@ -51,6 +61,7 @@ struct build {
 	size_t			 done;
 	struct timespec		 last;		/* of the last progress report */
 	struct buf		*racy;		/* VALO_TEST_RACY_THREADS */
+	pid_t			 pid;		/* of the building process */
 };
 
 /*
@@ -116,12 +127,35 @@ render_child(void *arg, size_t i, struct buf *out)
 	size_t k;
 	int rc;
 
+	struct output *o = b->out;
+	size_t written;
+	enum page_state state;
+
 	memset(&md, 0, sizeof(md));
 	rc = render_page(&b->env, p, &w->arena, &w->src, &w->html, &md,
 	    &w->diags);
-	put_u32(out, rc == 0);
-	put_u32(out, rc == 0 ? (uint32_t)w->html.len : 0);
-	if (rc == 0)
+	state = rc == 0 ? PAGE_HTML : PAGE_FAILED;
+	/*
+	 * A worker that can write the file itself spares the building
+	 * process the bytes; in the building process itself, the counts
+	 * are its own already.
+	 */
+	if (state == PAGE_HTML && o != NULL && o->from_workers &&
+	    getpid() != b->pid) {
+		written = atomic_load(&o->written);
+		if (output_page(o, &w->cursor, p->out, w->html.data,
+		    w->html.len) == -1) {
+			diag_error(&w->diags, p->out, 0, 0, NULL,
+			    "cannot write the output file: %s",
+			    strerror(errno));
+			state = PAGE_UNWRITTEN;
+		} else
+			state = atomic_load(&o->written) != written ?
+			    PAGE_WRITTEN : PAGE_KEPT;
+	}
+	put_u32(out, state);
+	put_u32(out, state == PAGE_HTML ? (uint32_t)w->html.len : 0);
+	if (state == PAGE_HTML)
 		buf_put(out, w->html.data, w->html.len);
 	put_u32(out, (uint32_t)p->nids);
 	for (k = 0; k < p->nids; k++)
@@ -195,15 +229,27 @@ render_done(void *arg, size_t i, const char *data, size_t len)
 		free(hint);
 	}
 	b->rendered++;
-	if (ok) {
+	switch (ok) {
+	case PAGE_HTML:
 		if (b->out && output_page(b->out, &b->cursor, p->out, html,
-		    hlen) == -1)
+		    hlen) == -1) {
 			diag_error(&b->diags, p->out, 0, 0, NULL,
 			    "cannot write the output file: %s",
 			    strerror(errno));
-		else
-			b->files++;
+			break;
+		}
+		b->files++;
 		p->clean = b->diags.len == errors;
+		break;
+	case PAGE_WRITTEN:
+	case PAGE_KEPT:
+		atomic_fetch_add(ok == PAGE_WRITTEN ? &b->out->written :
+		    &b->out->kept, 1);
+		b->files++;
+		p->clean = b->diags.len == errors;
+		break;
+	default:
+		break;
 	}
 	b->done++;
 	/* At most ten times a second. */
@@ -313,6 +359,7 @@ render_all(struct build *b, int jobs, struct build_stats *st,
 		b->todo[b->ntodo++] = p;
 	}
 	b->done = s->npages - b->ntodo;
+	b->pid = getpid();
 	if (getenv("VALO_TEST_RACY_THREADS") != NULL)
 		rc = render_racy(b, jobs);
 	else
@@ -330,6 +377,8 @@ render_all(struct build *b, int jobs, struct build_stats *st,
 	diags_move(d, &b->diags);
 	if (b->out)
 		output_cursor_close(b->out, &b->cursor);
+	if (b->out)
+		output_cursor_close(b->out, &b->worker.cursor);
 	arena_free(&b->worker.arena);
 	buf_free(&b->worker.src);
 	buf_free(&b->worker.html);

@@ -56,6 +56,12 @@ struct output {
 	/* The rebuild cache that goes with this output, or NULL for none. */
 	char			*cache;
 	int			 have_old;	/* keep can take files over */
+	/*
+	 * output_page and output_keep may be called from forked worker
+	 * processes (the folder sink: they only make files). Their counts
+	 * below are the workers' then, not this process's.
+	 */
+	int			 from_workers;
 	atomic_size_t		 written;	/* files written anew */
 	atomic_size_t		 kept;		/* unchanged, taken over */
 };

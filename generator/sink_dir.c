@@ -611,6 +611,7 @@ output_dir_open(const char *dir, const char *root, int force,
 	int mine, exists, empty;
 
 	o->base.ops = &dir_ops;
+	o->base.from_workers = 1;
 	o->base.name = xstrdup(dir);
 	o->base.cache = beside(dir, ".valo-cache");
 	o->final = xstrdup(dir);
