@@ -9,7 +9,11 @@
 #include "util/buf.h"
 #include "util/mem.h"
 
-#define CACHE_MAGIC	"valo-cache 3"
+/*
+ * 4: pages kept from a build before unsafe addresses and raw HTML were
+ * checked would never be checked again.
+ */
+#define CACHE_MAGIC	"valo-cache 4"
 
 static uint64_t
 mix(uint64_t h, const void *p, size_t n)
@@ -320,8 +324,10 @@ cache_parse(struct cache *c, char *text, size_t len)
 			break;
 		case 'I':
 		case 'L':
+			/* "I id" and "L to\tid\tline": a letter and a space. */
 			if (e == NULL ||
-			    (nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			    (nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+			    nl - p < 2 || p[1] != ' ')
 				goto bad;
 			/* Keep the first of each run; later ones follow it. */
 			if (*p == 'I' && e->ids == NULL)

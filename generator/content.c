@@ -10,6 +10,9 @@
 #include "util/text.h"
 #include "yaml.h"
 
+/* Larger weights order nothing better, and must fit a long. */
+#define WEIGHT_MAX	1e9
+
 /*
  * Most front matter fits in the first kilobyte; longer is read whole. More
  * would cost a build from a commit the inflating of most of every page.
@@ -322,8 +325,11 @@ apply_front_matter(struct page *p, struct value *fm, unsigned fm_line,
 			else
 				p->toc = v->u.boolean;
 		} else if (!strcmp(key, "weight")) {
-			if (v->type != VAL_NUMBER || v->u.number !=
-			    (double)(long)v->u.number)
+			/* Compared first: a cast of 1e30 to long is undefined. */
+			if (v->type != VAL_NUMBER ||
+			    !(v->u.number >= -WEIGHT_MAX &&
+			    v->u.number <= WEIGHT_MAX) ||
+			    v->u.number != (double)(long)v->u.number)
 				diag_error(d, p->file, v->line, v->col,
 				    "Write a whole number such as 10; lower "
 				    "numbers come first.",

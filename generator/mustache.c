@@ -1175,13 +1175,15 @@ leave(struct render *r, struct mark m)
 static const struct value *
 lookup(const struct render *r, const struct mu_tpl *t, const struct node *n)
 {
-	const struct part *p = t->parts + n->part;
+	const struct part *p;
 	const struct value *v = NULL;
 	size_t i;
 	uint32_t k;
 
+	/* {{.}}: a template without dotted names may have no parts at all. */
 	if (n->nparts == 0)
 		return r->stk[r->nstk - 1];
+	p = t->parts + n->part;
 	for (i = r->nstk; i-- > 0;)
 		if ((v = value_getn(r->stk[i], p[0].s, p[0].len)) != NULL)
 			break;

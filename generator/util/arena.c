@@ -82,9 +82,11 @@ arena_realloc(struct arena *a, void *old, size_t oldsz, size_t newsz)
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_alloc(a, xadd(n, 1));
 
-	memcpy(p, s, n);
+	/* An empty string may come as NULL (an empty heading's text). */
+	if (n > 0)
+		memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
 }
