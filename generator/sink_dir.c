@@ -282,7 +282,8 @@ dir_write(struct output *base, struct output_cursor *c, const char *rel,
  * it: the tree is renamed aside and removed by a grandchild process in a
  * session of its own, with none of valo's open files (`valo build | cat`
  * must not wait for it). The child exits at once and is reaped here; the
- * grandchild is then init's to reap. Without processes it is removed here.
+ * grandchild is then init's to reap. It keeps no file of valo's open, the
+ * lock least of all. Without processes it is removed here.
  */
 static void
 discard(const char *path, struct diags *d)
@@ -298,6 +299,8 @@ discard(const char *path, struct diags *d)
 				dup2(null, STDOUT_FILENO);
 				dup2(null, STDERR_FILENO);
 			}
+			/* The output's lock above all: the next build waits. */
+			close_range(3, ~0U, 0);
 			setsid();
 			if (fork() == 0) {
 				remove_tree(trash);
