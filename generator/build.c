@@ -17,6 +17,7 @@
 #include "site.h"
 #include "source.h"
 #include "theme.h"
+#include "url.h"
 #include "util/mem.h"
 #include "util/pool.h"
 #include "util/procpool.h"
@@ -669,6 +670,30 @@ build_site(const struct build_opts *o, struct build_stats *st,
 	content_load(&site, cache.len ? &memo : NULL, jobs, d);
 	shared = d->errors;
 	data_load(&site, d);
+	/*
+	 * Hostile input: no front matter or data value may be an address
+	 * that runs script (url.c). data.c adds the data files it could read
+	 * in the order of site.content: they are matched up in that order.
+	 */
+	for (i = 0; i < site.nloaded; i++)
+		url_check_value(site.all[i]->fm, site.all[i]->file, d);
+	{
+		size_t k = 0;
+		for (i = 0; i < site.content.len && k < site.data->len; i++) {
+			const char *f = site.content.v[i].path;
+			const char *dot = strrchr(f, '.');
+			const char *name = site.data->u.pairs[k].key;
+			char *file;
+
+			if (strncmp(f, "data/", 5) != 0 || dot == NULL ||
+			    (size_t)(dot - f - 5) != strlen(name) ||
+			    strncmp(f + 5, name, strlen(name)) != 0)
+				continue;
+			file = xasprintf("content/%s", f);
+			url_check_value(site.data->u.pairs[k++].val, file, d);
+			free(file);
+		}
+	}
 	theme_load(&theme, src, &site.arena, cfg.theme, cfg.language, d);
 	st->t_load = since(&t);
 	/*

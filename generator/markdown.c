@@ -7,6 +7,8 @@
 
 #include "chart.h"
 #include "markdown.h"
+#include "rawhtml.h"
+#include "url.h"
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/text.h"
@@ -56,6 +58,9 @@ md_free(void *p)
 
 static cmark_mem md_mem = { md_calloc, md_realloc, md_free };
 
+/* Lists and quotes inside each other, at most. */
+#define MD_MAX_NESTING	16
+
 static const char *const extensions[] = {
 	"table", "strikethrough", "autolink", "tasklist"
 };
@@ -79,6 +84,7 @@ struct md_state {
 	size_t			 capfragments;
 	struct buf		 tmp;
 	unsigned		 warned_line;
+	unsigned		 depth;		/* of lists and quotes */
 	/* Same-page #links, checked once every heading id is known. */
 	struct md_fragment	*local;
 	size_t			 nlocal;
@@ -454,6 +460,27 @@ html_node(const char *html)
 }
 
 /*
+ * A link or image to an address that would run script or open the
+ * reader's files is an error, whatever the rest of the page is: the
+ * renderer runs unsafe, which also turns off cmark-gfm's own filter.
+ */
+static int
+safe_url(struct md_state *st, cmark_node *n)
+{
+	const char *url = cmark_node_get_url(n);
+	int image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
+
+	if (url == NULL || !url_dangerous(url, strlen(url), image))
+		return 0;
+	buf_reset(&st->tmp);
+	url_show(&st->tmp, url, strlen(url));
+	diag_error(st->diags, st->page->file, node_line(st, n), 0, url_hint,
+	    image ? "unsafe image address: %s" : "unsafe link address: %s",
+	    st->tmp.data);
+	return -1;
+}
+
+/*
  * Raw HTML from the editor is shown as text unless the site allows it:
  * the renderer runs unsafe, so that Valo's own HTML nodes come through.
  */
@@ -531,6 +558,53 @@ footnote_label(struct md_state *st, struct md_result *r)
 	buf_free(&b);
 }
 
+/*
+ * A table's column alignments (|:--|:-:|--:|) as classes of its wrapper,
+ * " al-2r" for a second column aligned right, which the theme's CSS turns
+ * into text-align: the Content-Security-Policy allows no inline style,
+ * and align= is not HTML5. cmark-gfm then writes no alignment of its own.
+ */
+static void
+table_align(struct buf *b, cmark_node *table, struct arena *a)
+{
+	uint16_t i, n = cmark_gfm_extensions_get_table_columns(table);
+	uint8_t *al = cmark_gfm_extensions_get_table_alignments(table), *none;
+
+	if (al == NULL || n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (al[i] == 'l' || al[i] == 'c' || al[i] == 'r')
+			buf_printf(b, " al-%u%c", i + 1u, al[i]);
+	none = arena_alloc(a, n);
+	memset(none, 0, n);
+	cmark_gfm_extensions_set_table_alignments(table, n, none);
+}
+
+/*
+ * Counts how deep lists and quotes are nested at n. Browsers and screen
+ * readers give up long before the parser does, so past MD_MAX_NESTING it
+ * is an error. Returns 0, or -1 after the error.
+ */
+static int
+nesting(struct md_state *st, cmark_node *n, cmark_event_type ev)
+{
+	cmark_node_type t = cmark_node_get_type(n);
+
+	if (t != CMARK_NODE_BLOCK_QUOTE && t != CMARK_NODE_LIST)
+		return 0;
+	if (ev == CMARK_EVENT_EXIT) {
+		st->depth--;
+		return 0;
+	}
+	if (++st->depth <= MD_MAX_NESTING)
+		return 0;
+	diag_error(st->diags, st->page->file, node_line(st, n), 0,
+	    "Write the text with fewer levels: a list in a list in a quote "
+	    "is already hard to follow.", "lists and quotes are nested more "
+	    "than %d deep", MD_MAX_NESTING);
+	return -1;
+}
+
 struct replace {
 	cmark_node	*old;
 	cmark_node	*new;
@@ -548,8 +622,7 @@ markdown_render(const struct site *s, const struct value *i18n,
 	cmark_iter *it;
 	cmark_event_type ev;
 	cmark_node *root, *n, *nn;
-	int opts = CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE |
-	    CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES;
+	int opts = CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE;
 	int unsafe = s->cfg->unsafe_html;
 	const char *label;
 
@@ -574,15 +647,23 @@ markdown_render(const struct site *s, const struct value *i18n,
 		n = cmark_iter_get_node(it);
 		nn = NULL;
 		k = 0;
+		if (nesting(&st, n, ev) == -1)
+			break;
 		if (ev == CMARK_EVENT_ENTER) {
 			switch (cmark_node_get_type(n)) {
 			case CMARK_NODE_LINK:
 			case CMARK_NODE_IMAGE:
-				link(&st, n);
+				if (safe_url(&st, n) == 0)
+					link(&st, n);
 				break;
 			case CMARK_NODE_HTML_BLOCK:
 			case CMARK_NODE_HTML_INLINE:
-				if (!unsafe)
+				/* Allowed, it still may not run script. */
+				if (unsafe) {
+					const char *l = cmark_node_get_literal(n);
+					rawhtml_check(l ? l : "", l ? strlen(l) : 0,
+					    p->file, node_line(&st, n), d);
+				} else
 					nn = escape_html(&st, n);
 				break;
 			case CMARK_NODE_CODE_BLOCK:
@@ -618,8 +699,9 @@ markdown_render(const struct site *s, const struct value *i18n,
 		if (rep[i].wrap) {
 			struct buf *b = &st.tmp;
 			buf_reset(b);
-			buf_puts(b, "<section class=\"table-scroll\" "
-			    "tabindex=\"0\" aria-label=\"");
+			buf_puts(b, "<section class=\"table-scroll");
+			table_align(b, rep[i].old, a);
+			buf_puts(b, "\" tabindex=\"0\" aria-label=\"");
 			buf_put_html(b, label, strlen(label));
 			buf_puts(b, "\">");
 			cmark_node_insert_before(rep[i].old, html_node(b->data));

@@ -37,6 +37,7 @@ suite "rebuild" tests/rebuild.sh "$B/valo"
 suite "command line" tests/cli.sh "$B/valo"
 suite "git" tests/git.sh "$B/valo"
 suite "output safety" tests/output.sh "$B/valo"
+suite "injection" tests/inject.sh "$B/valo"
 suite "parallel rendering" tests/parallel.sh "$B/valo"
 suite "faults" tests/faults.sh "$B/valo"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
@@ -49,6 +50,7 @@ WORK=$B/test-rebuild-asan suite "rebuild (sanitizers)" tests/rebuild.sh "$B/valo
 WORK=$B/test-cli-asan suite "command line (sanitizers)" tests/cli.sh "$B/valo-asan"
 WORK=$B/test-git-asan suite "git (sanitizers)" tests/git.sh "$B/valo-asan"
 WORK=$B/test-output-asan suite "output safety (sanitizers)" tests/output.sh "$B/valo-asan"
+WORK=$B/test-inject-asan suite "injection (sanitizers)" tests/inject.sh "$B/valo-asan"
 WORK=$B/test-parallel-asan suite "parallel rendering (sanitizers)" tests/parallel.sh "$B/valo-asan"
 suite "editors' guide examples" tests/ohje/run.sh "$B/valo"
 if [ -d tests/browser ]; then

@@ -1,6 +1,7 @@
 // Browser tests of the example site, built by run.sh into build/browser-site
 // (or VALO_SITE_DIR): accessibility with axe-core, narrow screens, keyboard
-// use, use without JavaScript, the 404 page, and screenshots for people.
+// use, use without JavaScript, the 404 page, the Content-Security-Policy,
+// and screenshots for people.
 // One headless Chromium (Debian's, never a downloaded one) serves all tests.
 // The pages are found in the output folder, so new content is tested as it
 // comes. Every failure names the page, the rule and the element.
@@ -90,6 +91,7 @@ function clip(s, n = 160) {
 // 1. Every page: axe-core (WCAG 2.0 and 2.1, A and AA), id references,
 // and the page's CSS, images and icons load.
 test('every page: axe-core WCAG 2.1 A/AA, id references, resources', async (t) => {
+	// The site's policy allows no script at all: axe-core comes in past it.
 	const context = await browser.newContext({ viewport: { width: 1280, height: HEIGHT }, bypassCSP: true });
 	const page = await context.newPage();
 	const failed = watchRequests(page);
@@ -435,4 +437,69 @@ test('an unknown address answers 404 with the 404 page, which has an h1', async 
 	} finally {
 		await context.close();
 	}
+});
+
+// 7. Content-Security-Policy: every page carries the theme's policy, which
+// allows no inline script or style and nothing from another origin, and
+// nothing on any page breaks it. A violation means the policy blocks
+// something the site needs (an inline style from the generator, say), or
+// that something got into a page that should not have.
+test('every page: a strict Content-Security-Policy, and no violation of it', async (t) => {
+	const context = await browser.newContext({ viewport: { width: 1280, height: HEIGHT } });
+	// Runs before the page's own parsing, outside its policy: records what
+	// the page reports as blocked.
+	await context.addInitScript(() => {
+		window.__cspViolations = [];
+		document.addEventListener('securitypolicyviolation', (e) => {
+			window.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'}` +
+				`${e.sample ? ` "${e.sample}"` : ''} at line ${e.lineNumber}`);
+		});
+	});
+	const page = await context.newPage();
+	const logged = [];
+	page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) logged.push(m.text()); });
+	let bad = 0;
+	try {
+		for (const p of pages) {
+			await t.test(p.path, async () => {
+				logged.length = 0;
+				await open(page, p.path);
+				// Violation events come in tasks of their own: let them.
+				await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+				const found = await page.evaluate(() => ({
+					policies: [...document.querySelectorAll('meta[http-equiv]')]
+						.filter((m) => m.httpEquiv.toLowerCase() === 'content-security-policy').map((m) => m.content),
+					violations: window.__cspViolations ?? [],
+				}));
+				const problems = [];
+				const policy = found.policies[0];
+				if (!policy) problems.push('no <meta http-equiv="Content-Security-Policy">');
+				else {
+					const dir = Object.fromEntries(policy.split(';').map((d) => d.trim().split(/\s+/))
+						.filter((d) => d[0]).map(([name, ...v]) => [name.toLowerCase(), v]));
+					const script = dir['script-src'] ?? dir['default-src'] ?? [];
+					const style = dir['style-src'] ?? dir['default-src'] ?? [];
+					for (const [name, v] of Object.entries(dir)) {
+						const loose = v.filter((s) => /^'unsafe-|^\*|^https?:$|^https?:\/\/|^'strict-dynamic'/i.test(s));
+						if (loose.length) problems.push(`${name} allows ${loose.join(' ')}: ${policy}`);
+					}
+					if (!script.length) problems.push(`no script-src or default-src: ${policy}`);
+					if (!style.length) problems.push(`no style-src or default-src: ${policy}`);
+					if (!dir['object-src']?.includes("'none'")) problems.push(`object-src is not 'none': ${policy}`);
+					if (!dir['base-uri']) problems.push(`no base-uri: ${policy}`);
+					// The policy governs only what comes after it in the head.
+					const meta = p.html.search(/<meta[^>]+http-equiv="Content-Security-Policy"/i);
+					const first = p.html.search(/<(link|script|style|img|iframe|object|embed)\b/i);
+					if (first >= 0 && meta > first) problems.push('the policy comes after a <link>, <script>, <style> or image');
+				}
+				for (const v of found.violations) problems.push(`violation: ${v}`);
+				for (const m of logged) problems.push(`console: ${clip(m, 300)}`);
+				if (problems.length) bad++;
+				report(problems, `${p.path} (${p.file}) and its Content-Security-Policy:`);
+			});
+		}
+	} finally {
+		await context.close();
+	}
+	t.diagnostic(`${pages.length} pages, ${bad} with a missing or broken policy`);
 });
