@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "rawhtml.h"
 #include "url.h"
 #include "util/buf.h"
+#include "util/hmap.h"
 #include "util/mem.h"
 #include "util/text.h"
 
@@ -85,6 +87,8 @@ struct md_state {
 	struct buf		 tmp;
 	unsigned		 warned_line;
 	unsigned		 depth;		/* of lists and quotes */
+	struct hmap		 ids;		/* heading ids given */
+	struct hmap		 suffix;	/* id -> next number to try */
 	/* Same-page #links, checked once every heading id is known. */
 	struct md_fragment	*local;
 	size_t			 nlocal;
@@ -163,10 +167,7 @@ id_taken(struct md_state *st, const char *id)
 	for (i = 0; i < sizeof(reserved_ids) / sizeof(reserved_ids[0]); i++)
 		if (strcmp(reserved_ids[i], id) == 0)
 			return 1;
-	for (i = 0; i < st->res->nheadings; i++)
-		if (strcmp(st->res->headings[i].id, id) == 0)
-			return 1;
-	return 0;
+	return hmap_get(&st->ids, id) != NULL;
 }
 
 /* A heading whose slug starts like the theme's own ids gets "h-" first. */
@@ -208,12 +209,25 @@ heading(struct md_state *st, cmark_node *n)
 		buf_puts(b, "h-");
 		slugify(b, title, strlen(title));
 	}
+	/*
+	 * "id-2", "id-3"...: the next number to try is kept for each id, so
+	 * a thousand headings of one text cost a thousand look-ups, not a
+	 * million.
+	 */
 	base = b->len;
-	for (k = 2; id_taken(st, b->data); k++) {
-		b->len = base;
-		buf_printf(b, "-%zu", k);
+	if (id_taken(st, b->data)) {
+		char *stem = arena_strndup(st->arena, b->data, base);
+		uintptr_t next = (uintptr_t)hmap_get(&st->suffix, stem);
+		for (k = next ? (size_t)next : 2; ; k++) {
+			b->len = base;
+			buf_printf(b, "-%zu", k);
+			if (!id_taken(st, b->data))
+				break;
+		}
+		hmap_set(&st->suffix, stem, (void *)(uintptr_t)(k + 1));
 	}
 	id = arena_strndup(st->arena, b->data, b->len);
+	hmap_put(&st->ids, id, id);
 	if (r->nheadings == st->capheadings) {
 		size_t cap = st->capheadings ? st->capheadings * 2 : 16;
 		r->headings = arena_realloc(st->arena, r->headings,
@@ -731,7 +745,9 @@ markdown_render(const struct site *s, const struct value *i18n,
 	r->len = strlen(r->html);
 	footnote_label(&st, r);
 	buf_free(&st.tmp);
-	/* Nothing to free: the arena holds every node and string. */
+	hmap_free(&st.ids);
+	hmap_free(&st.suffix);
+	/* Nothing else to free: the arena holds every node and string. */
 	md_arena = NULL;
 	return d->errors == errors ? 0 : -1;
 }

@@ -37,6 +37,8 @@
 
 /* Deeper expansions than this are an error, not a stack overflow. */
 #define MU_MAX_DEPTH	100	/* partials and parents inside each other */
+#define MU_MAX_STEPS	10000000	/* nodes rendered for one page */
+#define MU_MAX_OUTPUT	(128 * 1024 * 1024)	/* bytes of one page */
 #define MU_MAX_LEVEL	1000	/* nested node lists of any kind */
 
 #define NONE		UINT32_MAX
@@ -161,6 +163,7 @@ struct render {
 	int			  need;		/* ind is due before output */
 	unsigned		  depth;
 	unsigned		  level;
+	unsigned long		  steps;	/* nodes rendered */
 	char			 *err;
 	const struct value	 *stk0[32];
 	char			  ind0[128];
@@ -1366,6 +1369,17 @@ render(struct render *r, const struct mu_tpl *t, uint32_t i, uint32_t end,
 	}
 	for (; i < end; i = n->end) {
 		n = &t->nodes[i];
+		/*
+		 * Sections over lists inside partials of themselves can
+		 * multiply without end in depth: a budget of work and bytes.
+		 */
+		if (++r->steps > MU_MAX_STEPS || r->out->len > MU_MAX_OUTPUT) {
+			r->err = xasprintf("%s:%u:%u: the template does too much "
+			    "work (over %d steps or %d bytes); does a section "
+			    "or partial repeat itself?", t->file, n->line,
+			    n->col, MU_MAX_STEPS, MU_MAX_OUTPUT);
+			goto out;
+		}
 		if (n->flags & F_BOL)
 			r->need = 1;
 		switch (n->op) {

@@ -69,6 +69,14 @@ hmap_put(struct hmap *m, const char *key, void *val)
 }
 
 void
+hmap_set(struct hmap *m, const char *key, void *val)
+{
+	if (hmap_put(m, key, val) != NULL)
+		find(m->slots, m->cap, key, hash_bytes(key, strlen(key)))->val =
+		    val;
+}
+
+void
 hmap_free(struct hmap *m)
 {
 	free(m->slots);

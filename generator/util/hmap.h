@@ -31,6 +31,8 @@ void		*hmap_get(const struct hmap *, const char *key);
  * that was there (the map is then unchanged), or NULL.
  */
 void		*hmap_put(struct hmap *, const char *key, void *val);
+/* Stores val under key, replacing what was there. */
+void		 hmap_set(struct hmap *, const char *key, void *val);
 void		 hmap_free(struct hmap *);
 
 #endif
