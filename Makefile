@@ -34,7 +34,8 @@ DEBS	 = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 # ...and to run the browser and HTML checks of `make check`; Node.js and
 # npm only where no node and npm are installed (they may come from
 # elsewhere than Debian, and Debian's npm conflicts with those).
-CHECK_DEBS = chromium git $(if $(shell command -v node && command -v npm),,nodejs npm)
+# clang and its libFuzzer and sanitizer runtimes are for tests/fuzz/check.sh.
+CHECK_DEBS = chromium git $(FUZZ_DEBS) $(if $(shell command -v node && command -v npm),,nodejs npm)
 
 deps:
 	@tests/install-deps.sh $(DEBS)
@@ -96,8 +97,10 @@ bench: deps
 	@$(MAKE) --no-print-directory $(B)/valo
 	tests/bench/run.sh $(B)/valo
 
-# Fuzzes every parser with libFuzzer for FUZZ_SECONDS each (default 60).
+# Fuzzes every parser with libFuzzer for FUZZ_SECONDS each (default 60;
+# tests/fuzz/README.md). `make check` runs each for 5 s: tests/fuzz/check.sh.
 FUZZ_DEBS = clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 60
 fuzz:
 	@tests/install-deps.sh $(DEBS) $(FUZZ_DEBS)
-	tests/fuzz/run.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh

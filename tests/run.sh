@@ -52,6 +52,7 @@ WORK=$B/test-git-asan suite "git (sanitizers)" tests/git.sh "$B/valo-asan"
 WORK=$B/test-output-asan suite "output safety (sanitizers)" tests/output.sh "$B/valo-asan"
 WORK=$B/test-inject-asan suite "injection (sanitizers)" tests/inject.sh "$B/valo-asan"
 WORK=$B/test-parallel-asan suite "parallel rendering (sanitizers)" tests/parallel.sh "$B/valo-asan"
+suite "fuzzing, 5 s a parser" tests/fuzz/check.sh
 suite "editors' guide examples" tests/ohje/run.sh "$B/valo"
 if [ -d tests/browser ]; then
 	suite "browser" tests/browser/run.sh "$B/valo"

@@ -1,35 +1,36 @@
 #!/bin/sh
 # make fuzz: builds one libFuzzer binary per parser with clang, ASan and
-# UBSan, and runs each for FUZZ_SECONDS (default 60) from a seed corpus
-# taken from the repository (spec templates, data files, pages). Findings
-# are written to build/fuzz/NAME/crash-*; the run fails if there are any.
+# UBSan (tests/fuzz/lib.sh), and runs each for FUZZ_SECONDS (default 60)
+# with its dictionary, from a working corpus in build/fuzz/NAME/corpus
+# that starts as the committed one (tests/fuzz/corpus/NAME) and keeps what
+# each run adds. Give target names as arguments to run only those.
+# Findings are written to build/fuzz/NAME/ (crash-*, leak-*, timeout-*,
+# oom-*); the run fails if it found any.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-B=$ROOT/build/fuzz
+. "$(dirname "$0")/lib.sh"
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-CFLAGS="-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -DVALO_VERSION=\"0.1\" -iquote $ROOT/generator $(pkg-config --cflags libcmark-gfm yaml-0.1)"
-LIBS="$(pkg-config --libs libcmark-gfm yaml-0.1 inih) -lcmark-gfm-extensions -lcsv -lpthread -ldl -lm"
-SRC=$(ls "$ROOT"/generator/*.c "$ROOT"/generator/util/*.c | grep -v '/main.c$')
-mkdir -p "$B"
+TARGETS=${*:-$FUZZ_TARGETS}
+echo "fuzz: building the generator with $FUZZ_CC, ASan, UBSan and libFuzzer"
+fuzz_build_lib || { echo "fuzz: the generator does not build"; exit 1; }
 status=0
-for t in yaml csv mustache chart front_matter; do
-	T=$(echo "$t" | tr a-z A-Z)
-	mkdir -p "$B/$t/corpus"
-	case $t in
-	yaml) cp "$ROOT"/content/data/*.yaml "$ROOT"/tests/spec/mustache/*.yml "$B/$t/corpus/" ;;
-	csv) cp "$ROOT"/content/data/*.csv "$B/$t/corpus/" ;;
-	mustache) cp "$ROOT"/themes/default/templates/*.mustache "$B/$t/corpus/" ;;
-	chart) printf 'type: stacked\ndata: d\nx: kunta\ny: [a, b]\ntitle: T\n' >"$B/$t/corpus/seed" ;;
-	front_matter) cp "$ROOT"/content/*.md "$B/$t/corpus/" ;;
-	esac
-	clang $CFLAGS -DFUZZ_$T -o "$B/$t/fuzz" "$ROOT/tests/fuzz/fuzz.c" $SRC $LIBS || exit 1
-	(cd "$B/$t" && ./fuzz -max_total_time="$SECONDS_EACH" -max_len=65536 \
-	    -print_final_stats=1 corpus 2>&1 | tail -3)
-	if ls "$B/$t"/crash-* "$B/$t"/leak-* "$B/$t"/timeout-* >/dev/null 2>&1; then
-		echo "fuzz $t: FOUND PROBLEMS: $(ls "$B/$t"/crash-* "$B/$t"/leak-* "$B/$t"/timeout-* 2>/dev/null)"
+for t in $TARGETS; do
+	fuzz_build_target "$t" || { echo "fuzz $t: does not build"; status=1; continue; }
+	mkdir -p "$FB/$t/corpus"
+	cp "$ROOT/tests/fuzz/corpus/$t"/* "$FB/$t/corpus/" 2>/dev/null
+	touch "$FB/$t/.start"
+	(cd "$FB/$t" && ./fuzz -max_total_time="$SECONDS_EACH" \
+	    $(fuzz_options "$t") -print_final_stats=1 -artifact_prefix="$FB/$t/" \
+	    corpus >log.txt 2>&1)
+	set -- $(fuzz_stats "$FB/$t/log.txt")
+	# Only this run's: older findings stay until deleted, but do not count.
+	found=$(find "$FB/$t" -maxdepth 1 -newer "$FB/$t/.start" \( -name 'crash-*' \
+	    -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | sort)
+	if [ -n "$found" ]; then
+		grep -E 'ERROR|runtime error|SUMMARY|^fuzz: ' "$FB/$t/log.txt" | tail -5
+		echo "fuzz $t: FOUND PROBLEMS (log: $FB/$t/log.txt):" $found
 		status=1
 	else
-		echo "fuzz $t: no problems in $SECONDS_EACH s"
+		echo "fuzz $t: no problems in $SECONDS_EACH s: $1 runs, $2/s, cov $3, ft $4, corpus $5"
 	fi
 done
 exit $status
