@@ -457,8 +457,11 @@ cache_save(const struct site *s, uint64_t key, const char *path,
 		}
 		buf_reset(&b);
 		buf_puts(&b, "P ");
-		for (k = 0; k < sizeof(p->id); k++)
-			buf_printf(&b, "%02x", p->id[k]);
+		/* Not printf: 24 calls a page showed in the profile. */
+		for (k = 0; k < sizeof(p->id); k++) {
+			buf_putc(&b, "0123456789abcdef"[p->id[k] >> 4]);
+			buf_putc(&b, "0123456789abcdef"[p->id[k] & 15]);
+		}
 		buf_printf(&b, " %zu %u %" PRIx64 "\t%s\n", p->body_off,
 		    p->body_line, p->fm_hash, p->src);
 		if (p->fm != NULL) {

@@ -13,6 +13,9 @@
 #include "mem.h"
 #include "procpool.h"
 
+/* Results a child collects before it writes them to its pipe. */
+#define BATCH	(64 * 1024)
+
 /* Each result travels as the item's number and its length, then bytes. */
 struct frame {
 	uint64_t	i;
@@ -50,18 +53,27 @@ child_loop(atomic_size_t *next, size_t n, procpool_fn *fn, void *arg,
 {
 	struct buf b = BUF_INIT;
 	struct frame f;
-	size_t i;
+	size_t i, at;
 
 	while ((i = atomic_fetch_add(next, 1)) < n) {
-		buf_reset(&b);
+		at = b.len;
 		buf_put(&b, &f, sizeof(f));	/* room for the frame */
 		fn(arg, i, &b);
 		f.i = i;
-		f.len = b.len - sizeof(f);
-		memcpy(b.data, &f, sizeof(f));
-		if (write_all(fd, b.data, b.len) == -1)
-			_exit(1);
+		f.len = b.len - at - sizeof(f);
+		memcpy(b.data + at, &f, sizeof(f));
+		/*
+		 * Results go in batches: one write, and one wake-up of the
+		 * parent, a page cost more than rendering a small page.
+		 */
+		if (b.len >= BATCH) {
+			if (write_all(fd, b.data, b.len) == -1)
+				_exit(1);
+			buf_reset(&b);
+		}
 	}
+	if (b.len > 0 && write_all(fd, b.data, b.len) == -1)
+		_exit(1);
 	/* No atexit handlers, no flushing of the parent's stdio buffers. */
 	_exit(0);
 }
