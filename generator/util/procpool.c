@@ -1,9 +1,11 @@
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -124,6 +126,7 @@ procpool_run(int jobs, size_t n, procpool_fn *fn, procpool_done *done,
 	atomic_size_t *next;
 	char chunk[65536];
 	int k, started = 0, open, fds[2], status, rc;
+	pid_t parent;
 	ssize_t r;
 	nfds_t np;
 
@@ -138,6 +141,7 @@ procpool_run(int jobs, size_t n, procpool_fn *fn, procpool_done *done,
 	atomic_init(next, 0);
 	c = xcalloc((size_t)jobs, sizeof(*c));
 	pf = xcalloc((size_t)jobs, sizeof(*pf));
+	parent = getpid();
 	for (k = 0; k < jobs; k++) {
 		if (pipe2(fds, O_CLOEXEC) == -1)
 			break;
@@ -147,6 +151,14 @@ procpool_run(int jobs, size_t n, procpool_fn *fn, procpool_done *done,
 			break;
 		}
 		if (c[k].pid == 0) {
+			/*
+			 * A build killed (SIGKILL) takes its workers along:
+			 * an orphan would go on writing into the staging
+			 * folder, holding the output's lock.
+			 */
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 ||
+			    getppid() != parent)
+				_exit(1);
 			close(fds[0]);
 			for (int j = 0; j < k; j++)
 				close(c[j].fd);
