@@ -52,8 +52,8 @@ struct build {
 	struct render_env	 env;
 	struct output		*out;
 	struct cache		*cache;		/* NULL: render every page */
-	struct page		**todo;		/* the pages to render */
-	size_t			 ntodo;
+	struct page		**queue;		/* the pages to render */
+	size_t			 nqueue;
 	struct worker		 worker;	/* in each child its own */
 	struct output_cursor	 cursor;	/* the building process's */
 	struct diags		 diags;		/* of the pages rendered */
@@ -123,7 +123,7 @@ render_child(void *arg, size_t i, struct buf *out)
 {
 	struct build *b = arg;
 	struct worker *w = &b->worker;
-	struct page *p = b->todo[i];
+	struct page *p = b->queue[i];
 	struct md_result md;
 	size_t k;
 	int rc;
@@ -188,7 +188,7 @@ static void
 render_done(void *arg, size_t i, const char *data, size_t len)
 {
 	struct build *b = arg;
-	struct page *p = b->todo[i];
+	struct page *p = b->queue[i];
 	struct reader r = { data, data + len };
 	struct timespec now;
 	uint32_t ok, hlen, n, k;
@@ -325,9 +325,9 @@ render_racy(struct build *b, int jobs)
 	size_t i;
 	int rc;
 
-	b->racy = xcalloc(b->ntodo ? b->ntodo : 1, sizeof(*b->racy));
-	rc = pool_run(jobs, b->ntodo, racy_item, b);
-	for (i = 0; i < b->ntodo; i++) {
+	b->racy = xcalloc(b->nqueue ? b->nqueue : 1, sizeof(*b->racy));
+	rc = pool_run(jobs, b->nqueue, racy_item, b);
+	for (i = 0; i < b->nqueue; i++) {
 		render_done(b, i, b->racy[i].data, b->racy[i].len);
 		buf_free(&b->racy[i]);
 	}
@@ -356,15 +356,15 @@ render_all(struct build *b, int jobs, struct build_stats *st,
 		}
 		if (p->broken)
 			continue;
-		b->todo = xgrow(b->todo, &cap, b->ntodo + 1, sizeof(*b->todo));
-		b->todo[b->ntodo++] = p;
+		b->queue = xgrow(b->queue, &cap, b->nqueue + 1, sizeof(*b->queue));
+		b->queue[b->nqueue++] = p;
 	}
-	b->done = s->npages - b->ntodo;
+	b->done = s->npages - b->nqueue;
 	b->pid = getpid();
 	if (getenv("VALO_TEST_RACY_THREADS") != NULL)
 		rc = render_racy(b, jobs);
 	else
-		rc = procpool_run(jobs, b->ntodo, render_child, render_done,
+		rc = procpool_run(jobs, b->nqueue, render_child, render_done,
 		    b);
 	if (rc == -1)
 		diag_error(&b->diags, "", 0, 0, "Build again; if it happens "
@@ -383,8 +383,8 @@ render_all(struct build *b, int jobs, struct build_stats *st,
 	arena_free(&b->worker.arena);
 	buf_free(&b->worker.src);
 	buf_free(&b->worker.html);
-	free(b->todo);
-	b->todo = NULL;
+	free(b->queue);
+	b->queue = NULL;
 	check_links(s, d);
 }
 

@@ -231,7 +231,7 @@ esac
 g -C "$repo" checkout -q -- .
 
 # Errors: not a repository, an unknown REF, a REF that is not a commit.
-plain=$(mktemp -d "${TMPDIR:-/tmp}/valo-git-test.XXXXXX") || exit 1
+plain=$(mktemp -d) || exit 1
 trap 'rm -rf "$plain"' EXIT
 assemble "$TESTS/sites/basic" "$plain/site" || exit 1
 if GIT_CEILING_DIRECTORIES=$plain git -C "$plain/site" rev-parse 2>/dev/null; then

@@ -43,23 +43,23 @@ run -q -C "$site" build
 site=$WORK/vieras
 site "$site"
 mkdir -p "$WORK/tehtavat"
-echo "muista varmuuskopio" >"$WORK/tehtavat/todo.txt"
+echo "muista varmuuskopio" >"$WORK/tehtavat/tehtavalista.txt"
 before=$(snap "$WORK/tehtavat")
 run -q -C "$site" build --out "$WORK/tehtavat"
-[ "$status" = 1 ] && ok || { no "--out into a folder with todo.txt: status $status, not 1"; errs; }
+[ "$status" = 1 ] && ok || { no "--out into a folder with tehtavalista.txt: status $status, not 1"; errs; }
 grep -q 'tehtavat' "$WORK/err" && grep -qF -- '--force' "$WORK/err" && ok ||
 	{ no "the refusal does not name the folder and --force"; errs; }
 [ "$(snap "$WORK/tehtavat")" = "$before" ] && ok ||
 	no "the foreign folder was changed: $(ls -A "$WORK/tehtavat" | tr '\n' ' ')"
 # The default output folder, made by hand, is just as foreign.
-mkdir -p "$site/public" && echo "oma" >"$site/public/todo.txt"
+mkdir -p "$site/public" && echo "oma" >"$site/public/tehtavalista.txt"
 before=$(snap "$site/public")
 run -q -C "$site" build
 [ "$status" = 1 ] && [ "$(snap "$site/public")" = "$before" ] && ok ||
 	{ no "a hand-made public/ was not refused (status $status) or was changed"; errs; }
 # --force replaces it anyway.
 run -q -C "$site" build --force --out "$WORK/tehtavat"
-[ "$status" = 0 ] && [ ! -e "$WORK/tehtavat/todo.txt" ] &&
+[ "$status" = 0 ] && [ ! -e "$WORK/tehtavat/tehtavalista.txt" ] &&
     [ -f "$WORK/tehtavat/index.html" ] && ok ||
 	{ no "--force did not replace the folder (status $status)"; errs; }
 
