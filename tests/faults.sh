@@ -35,14 +35,19 @@ old=$(snap "$WORK/old") new=$(snap "$WORK/new")
 [ "$old" != "$new" ] && ok || no "the two versions are the same"
 
 # Killed at random moments: old or new, never a mix, never nothing.
+# The kills are spread over a build's whole length, measured here, since
+# machines differ tenfold: a fixed delay kills nothing on a fast one.
+rm -rf "$site/public" && cp -R "$WORK/old" "$site/public"
+t0=$(date +%s%N)
+"$VALO" -q -C "$site" build 2>/dev/null
+length=$(( ($(date +%s%N) - t0) / 1000 ))
 killed=0 mixed=0
 for i in $(seq 15); do
 	rm -rf "$site/public" "$site"/.public.*
 	cp -R "$WORK/old" "$site/public"
 	"$VALO" -q -C "$site" build 2>/dev/null &
 	pid=$!
-	# Spread the kills over a build's whole length (about 0.2 s here).
-	sleep "0.$(( (i * 37) % 25 ))"
+	sleep "$(awk -v l="$length" -v i="$i" 'BEGIN { printf "%.6f", l * ((i * 7) % 16) / 16 / 1e6 }')"
 	kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
 	wait "$pid" 2>/dev/null
 	now=$(snap "$site/public")
