@@ -2,12 +2,13 @@
  * libFuzzer targets for every parser of Valo, one per build: compile with
  * one of -DFUZZ_YAML, -DFUZZ_CSV, -DFUZZ_MUSTACHE, -DFUZZ_CHART,
  * -DFUZZ_FRONT_MATTER, -DFUZZ_CONFIG, -DFUZZ_CACHE, -DFUZZ_MARKDOWN,
- * -DFUZZ_DATE, -DFUZZ_SLUG, -DFUZZ_URL or -DFUZZ_RAWHTML, and
+ * -DFUZZ_DATE, -DFUZZ_SLUG, -DFUZZ_URL, -DFUZZ_RAWHTML,
+ * -DFUZZ_HISTORY_CACHE or -DFUZZ_DIFF, and
  * -DFUZZ_ROOT=\"/path/of/the/repository\"
  * (tests/fuzz/lib.sh does; see tests/fuzz/README.md). Each feeds the
  * input to the parser and checks that it returns, with an error or a
  * value: crashes, leaks and undefined behaviour are found by the
- * sanitizers. DATE, SLUG and URL also check what the result must be, and
+ * sanitizers. DATE, SLUG, URL and DIFF also check what the result must be, and
  * abort with "fuzz: ..." when it is not.
  *
  * The input is copied into a buffer of its own size plus a NUL, as every
@@ -28,6 +29,8 @@
 #include "content.h"
 #include "csv.h"
 #include "data.h"
+#include "diff.h"
+#include "history.h"
 #include "markdown.h"
 #include "mustache.h"
 #include "rawhtml.h"
@@ -46,8 +49,9 @@
     !defined(FUZZ_CHART) && !defined(FUZZ_FRONT_MATTER) && \
     !defined(FUZZ_CONFIG) && !defined(FUZZ_CACHE) && \
     !defined(FUZZ_MARKDOWN) && !defined(FUZZ_DATE) && !defined(FUZZ_SLUG) && \
-    !defined(FUZZ_URL) && !defined(FUZZ_RAWHTML)
-#error "define one of FUZZ_YAML, FUZZ_CSV, FUZZ_MUSTACHE, FUZZ_CHART, FUZZ_FRONT_MATTER, FUZZ_CONFIG, FUZZ_CACHE, FUZZ_MARKDOWN, FUZZ_DATE, FUZZ_SLUG, FUZZ_URL, FUZZ_RAWHTML"
+    !defined(FUZZ_URL) && !defined(FUZZ_RAWHTML) && \
+    !defined(FUZZ_HISTORY_CACHE) && !defined(FUZZ_DIFF)
+#error "define one of FUZZ_YAML, FUZZ_CSV, FUZZ_MUSTACHE, FUZZ_CHART, FUZZ_FRONT_MATTER, FUZZ_CONFIG, FUZZ_CACHE, FUZZ_MARKDOWN, FUZZ_DATE, FUZZ_SLUG, FUZZ_URL, FUZZ_RAWHTML, FUZZ_HISTORY_CACHE, FUZZ_DIFF"
 #endif
 
 int	LLVMFuzzerInitialize(int *, char ***);
@@ -290,6 +294,40 @@ utf8_reference(const unsigned char *s, size_t n, size_t *bad)
 }
 #endif
 
+#if defined(FUZZ_DIFF)
+/*
+ * The changes marked in diff_html's output: each <ins> and <del> closed,
+ * none inside another (so as many <ins> as </ins>, <del> as </del>).
+ */
+static void
+fuzz_diff_marks(const struct buf *b)
+{
+	static const char *const tags[] = { "<ins>", "</ins>", "<del>",
+	    "</del>" };
+	size_t i, k, len;
+	int open = -1;		/* 0: in <ins>, 2: in <del> */
+
+	for (i = 0; i < b->len; i++) {
+		if (b->data[i] != '<')
+			continue;
+		for (k = 0; k < 4; k++) {
+			len = strlen(tags[k]);
+			if (b->len - i >= len &&
+			    memcmp(b->data + i, tags[k], len) == 0)
+				break;
+		}
+		if (k == 0 || k == 2) {
+			FUZZ_CHECK(open == -1);
+			open = (int)k;
+		} else if (k == 1 || k == 3) {
+			FUZZ_CHECK(open == (int)k - 1);
+			open = -1;
+		}
+	}
+	FUZZ_CHECK(open == -1);
+}
+#endif
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -470,6 +508,62 @@ url_done:
 	}
 #elif defined(FUZZ_RAWHTML)
 	rawhtml_check(s, size, "fuzz.md", 1, &d);
+#elif defined(FUZZ_HISTORY_CACHE)
+	{
+		/*
+		 * A damaged history cache (in the git folder, written by
+		 * Valo) must read as none; one that reads must give every
+		 * change to exactly one file, the files sorted by path.
+		 */
+		struct history h;
+		size_t i, k, n = 0;
+
+		if (history_cache_parse(&h, s, size, "Muutos", "", 0) == 0) {
+			for (i = 0; i < h.nfiles; i++) {
+				FUZZ_CHECK(history_file(&h, h.files[i].path) ==
+				    &h.files[i]);
+				FUZZ_CHECK(i == 0 || strcmp(h.files[i - 1].path,
+				    h.files[i].path) < 0);
+				for (k = 0; k < h.files[i].len; k++)
+					FUZZ_CHECK(h.files[i].v[k]->commit->
+					    nchanges > 0);
+				n += h.files[i].len;
+			}
+			FUZZ_CHECK(n == h.nchanges);
+		} else
+			FUZZ_CHECK(h.ncommits == 0 && h.nfiles == 0);
+		history_free(&h);
+	}
+#elif defined(FUZZ_DIFF)
+	{
+		/*
+		 * Two versions of a page: split at the first NUL byte, or in
+		 * half, each copied to a buffer of its own size. A version
+		 * is the same as itself.
+		 */
+		static const struct diff_labels l = { "Lisätty:",
+		    "Lisäys päättyy.", "Poistettu:", "Poisto päättyy." };
+		struct buf out = BUF_INIT;
+		struct diff_stats st;
+		const char *z = memchr(s, '\0', size);
+		size_t on = z ? (size_t)(z - s) : size / 2;
+		size_t nn = size - on - (z != NULL);
+		char *o = xmalloc(on), *n = xmalloc(nn);
+
+		memcpy(o, s, on);
+		memcpy(n, s + size - nn, nn);
+		if (diff_html(o, on, n, nn, &l, &out, &st) == 0) {
+			FUZZ_CHECK(out.len > 0);
+			fuzz_diff_marks(&out);
+			FUZZ_CHECK(!st.markup_only || (st.words_inserted == 0 &&
+			    st.words_deleted == 0));
+		} else
+			FUZZ_CHECK(out.len == 0);
+		FUZZ_CHECK(diff_html(n, nn, n, nn, &l, &out, NULL) == -1);
+		buf_free(&out);
+		free(o);
+		free(n);
+	}
 #elif defined(FUZZ_SLUG)
 	{
 		struct buf b = BUF_INIT, again = BUF_INIT;
