@@ -99,6 +99,12 @@ struct output	*output_git_new(struct repo *r, const char *branch,
 /* After a commit: the branch's tip; returns 1 if a commit was made. */
 int		 output_git_result(const struct output *, struct git_oid *);
 
+/*
+ * The prefix sink: writes go to prefix/rel of parent, which must have
+ * begun and outlive it; its commit and abort do nothing.
+ */
+struct output	*output_prefix_new(struct output *parent, const char *prefix);
+
 /* Starts a build. Returns 0, or -1 after a diagnostic. */
 int	output_begin(struct output *, struct diags *);
 

@@ -71,6 +71,13 @@ struct git_commit;
 struct source	*source_git_open(struct repo *r, struct git_commit *c,
 		    struct diags *);
 
+/*
+ * Folder dir (such as "content") read from over, which the result takes
+ * over, and everything else from under, which must outlive it.
+ */
+struct source	*source_overlay_open(struct source *under,
+		    struct source *over, const char *dir);
+
 void		 source_free(struct source *);
 
 /*
