@@ -8,16 +8,21 @@
 
 #include "build.h"
 #include "cache.h"
+#include "changes.h"
 #include "config.h"
 #include "content.h"
 #include "data.h"
+#include "history.h"
 #include "markdown.h"
 #include "output.h"
+#include "page_history.h"
 #include "render.h"
+#include "repo.h"
 #include "site.h"
 #include "source.h"
 #include "theme.h"
 #include "url.h"
+#include "versions.h"
 #include "util/mem.h"
 #include "util/pool.h"
 #include "util/procpool.h"
@@ -46,13 +51,25 @@ enum page_state {
 	PAGE_UNWRITTEN		/* the worker could not write it */
 };
 
+/*
+ * What a render worker does with a page: render it, or its history page,
+ * or the change view of its k-th major change.
+ */
+enum job_kind { JOB_PAGE, JOB_HISTORY, JOB_CHANGE };
+
+struct job {
+	struct page	*page;
+	enum job_kind	 kind;
+	size_t		 k;
+};
+
 struct build {
 	const struct build_opts	*opts;
 	struct site		*site;
 	struct render_env	 env;
 	struct output		*out;
 	struct cache		*cache;		/* NULL: render every page */
-	struct page		**queue;		/* the pages to render */
+	struct job		*queue;		/* what to render */
 	size_t			 nqueue;
 	struct worker		 worker;	/* in each child its own */
 	struct output_cursor	 cursor;	/* the building process's */
@@ -61,6 +78,7 @@ struct build {
 	size_t			 rendered;
 	size_t			 done;
 	struct timespec		 last;		/* of the last progress report */
+	size_t			 total;		/* jobs, taken over or not */
 	struct buf		*racy;		/* VALO_TEST_RACY_THREADS */
 	pid_t			 pid;		/* of the building process */
 };
@@ -117,13 +135,28 @@ get_str(struct reader *r)
 	return s;
 }
 
-/* In a worker: renders page i of the list and puts the result in out. */
+/* Where job j's file goes in the output (the caller frees it). */
+static char *
+job_rel(const struct build *b, const struct job *j)
+{
+	switch (j->kind) {
+	case JOB_HISTORY:
+		return changes_history_rel(&b->env, j->page);
+	case JOB_CHANGE:
+		return changes_view_rel(&b->env, j->page, j->k);
+	default:
+		return xstrdup(j->page->out);
+	}
+}
+
+/* In a worker: renders job i of the list and puts the result in out. */
 static void
 render_child(void *arg, size_t i, struct buf *out)
 {
 	struct build *b = arg;
 	struct worker *w = &b->worker;
-	struct page *p = b->queue[i];
+	const struct job *j = &b->queue[i];
+	struct page *p = j->page;
 	struct md_result md;
 	size_t k;
 	int rc;
@@ -131,10 +164,18 @@ render_child(void *arg, size_t i, struct buf *out)
 	struct output *o = b->out;
 	size_t written;
 	enum page_state state;
+	char *rel;
 
 	memset(&md, 0, sizeof(md));
-	rc = render_page(&b->env, p, &w->arena, &w->src, &w->html, &md,
-	    &w->diags);
+	if (j->kind == JOB_PAGE)
+		rc = render_page(&b->env, p, &w->arena, &w->src, &w->html,
+		    &md, &w->diags);
+	else if (j->kind == JOB_HISTORY)
+		rc = changes_render_history(&b->env, p, &w->arena, &w->html,
+		    &w->diags);
+	else
+		rc = changes_render_view(&b->env, p, j->k, &w->arena,
+		    &w->html, &w->diags);
 	state = rc == 0 ? PAGE_HTML : PAGE_FAILED;
 	/*
 	 * A worker that can write the file itself spares the building
@@ -144,22 +185,25 @@ render_child(void *arg, size_t i, struct buf *out)
 	if (state == PAGE_HTML && o != NULL && o->from_workers &&
 	    getpid() != b->pid) {
 		written = atomic_load(&o->written);
-		if (output_page(o, &w->cursor, p->out, w->html.data,
+		rel = job_rel(b, j);
+		if (output_page(o, &w->cursor, rel, w->html.data,
 		    w->html.len) == -1) {
-			diag_error(&w->diags, p->out, 0, 0, NULL,
+			diag_error(&w->diags, rel, 0, 0, NULL,
 			    "cannot write the output file: %s",
 			    strerror(errno));
 			state = PAGE_UNWRITTEN;
 		} else
 			state = atomic_load(&o->written) != written ?
 			    PAGE_WRITTEN : PAGE_KEPT;
+		free(rel);
 	}
 	put_u32(out, state);
 	put_u32(out, state == PAGE_HTML ? (uint32_t)w->html.len : 0);
 	if (state == PAGE_HTML)
 		buf_put(out, w->html.data, w->html.len);
-	put_u32(out, (uint32_t)p->nids);
-	for (k = 0; k < p->nids; k++)
+	/* Only a page's own render has ids for the link check. */
+	put_u32(out, j->kind == JOB_PAGE ? (uint32_t)p->nids : 0);
+	for (k = 0; j->kind == JOB_PAGE && k < p->nids; k++)
 		put_str(out, p->ids[k]);
 	/* Even a failed page reports its links: every error at once. */
 	put_u32(out, (uint32_t)md.nfragments);
@@ -179,7 +223,8 @@ render_child(void *arg, size_t i, struct buf *out)
 		put_str(out, g->hint);
 	}
 	diags_free(&w->diags);
-	page_forget(p);
+	if (j->kind == JOB_PAGE)
+		page_forget(p);
 	arena_reset(&w->arena);
 }
 
@@ -188,12 +233,14 @@ static void
 render_done(void *arg, size_t i, const char *data, size_t len)
 {
 	struct build *b = arg;
-	struct page *p = b->queue[i];
+	const struct job *j = &b->queue[i];
+	struct page *p = j->page;
 	struct reader r = { data, data + len };
 	struct timespec now;
 	uint32_t ok, hlen, n, k;
 	size_t errors = b->diags.len;
 	const char *html;
+	char *rel;
 
 	ok = get_u32(&r);
 	hlen = get_u32(&r);
@@ -202,11 +249,13 @@ render_done(void *arg, size_t i, const char *data, size_t len)
 	html = r.p;
 	r.p += hlen;
 	n = get_u32(&r);
-	p->ids = xcalloc(n ? n : 1, sizeof(*p->ids));
+	if (j->kind == JOB_PAGE)
+		p->ids = xcalloc(n ? n : 1, sizeof(*p->ids));
 	for (k = 0; k < n && r.p < r.end; k++)
 		p->ids[p->nids++] = get_str(&r);
 	n = get_u32(&r);
-	p->links = xcalloc(n ? n : 1, sizeof(*p->links));
+	if (j->kind == JOB_PAGE)
+		p->links = xcalloc(n ? n : 1, sizeof(*p->links));
 	for (k = 0; k < n && (size_t)(r.end - r.p) >= sizeof(struct page *);
 	    k++) {
 		struct page_link *l = &p->links[p->nlinks++];
@@ -229,25 +278,31 @@ render_done(void *arg, size_t i, const char *data, size_t len)
 		free(msg);
 		free(hint);
 	}
-	b->rendered++;
+	if (j->kind == JOB_PAGE)
+		b->rendered++;
 	switch (ok) {
 	case PAGE_HTML:
-		if (b->out && output_page(b->out, &b->cursor, p->out, html,
+		rel = job_rel(b, j);
+		if (b->out && output_page(b->out, &b->cursor, rel, html,
 		    hlen) == -1) {
-			diag_error(&b->diags, p->out, 0, 0, NULL,
+			diag_error(&b->diags, rel, 0, 0, NULL,
 			    "cannot write the output file: %s",
 			    strerror(errno));
+			free(rel);
 			break;
 		}
+		free(rel);
 		b->files++;
-		p->clean = b->diags.len == errors;
+		if (j->kind == JOB_PAGE)
+			p->clean = b->diags.len == errors;
 		break;
 	case PAGE_WRITTEN:
 	case PAGE_KEPT:
 		atomic_fetch_add(ok == PAGE_WRITTEN ? &b->out->written :
 		    &b->out->kept, 1);
 		b->files++;
-		p->clean = b->diags.len == errors;
+		if (j->kind == JOB_PAGE)
+			p->clean = b->diags.len == errors;
 		break;
 	default:
 		break;
@@ -258,7 +313,7 @@ render_done(void *arg, size_t i, const char *data, size_t len)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if ((now.tv_sec - b->last.tv_sec) * 1000 +
 		    (now.tv_nsec - b->last.tv_nsec) / 1000000 > 100) {
-			b->opts->progress(b->done, b->site->npages,
+			b->opts->progress(b->done, b->total,
 			    b->opts->progress_arg);
 			b->last = now;
 		}
@@ -336,12 +391,38 @@ render_racy(struct build *b, int jobs)
 	return rc;
 }
 
+/*
+ * Queues job (p, kind, k) unless the rebuild cache says its old file
+ * stands: a history page or change view depends on nothing the cache key
+ * does not cover (the key has the history's tip).
+ */
+static void
+queue(struct build *b, size_t *cap, struct page *p, enum job_kind kind,
+    size_t k)
+{
+	struct job j = { p, kind, k };
+	char *rel;
+
+	b->total++;
+	if (kind != JOB_PAGE && b->cache) {
+		rel = job_rel(b, &j);
+		if (output_keep(b->out, &b->cursor, rel) == 0) {
+			free(rel);
+			b->files++;
+			return;
+		}
+		free(rel);
+	}
+	b->queue = xgrow(b->queue, cap, b->nqueue + 1, sizeof(*b->queue));
+	b->queue[b->nqueue++] = j;
+}
+
 static void
 render_all(struct build *b, int jobs, struct build_stats *st,
     struct diags *d)
 {
 	struct site *s = b->site;
-	size_t i, cap = 0;
+	size_t i, k, cap = 0;
 	int rc;
 
 	/* Unchanged since the last build: the old file stands as it is. */
@@ -350,16 +431,25 @@ render_all(struct build *b, int jobs, struct build_stats *st,
 		if (b->cache && cache_restore(b->cache, s, p)) {
 			if (output_keep(b->out, &b->cursor, p->out) == 0) {
 				b->files++;
+				b->total++;
 				continue;
 			}
 			page_forget(p);
 		}
 		if (p->broken)
 			continue;
-		b->queue = xgrow(b->queue, &cap, b->nqueue + 1, sizeof(*b->queue));
-		b->queue[b->nqueue++] = p;
+		queue(b, &cap, p, JOB_PAGE, 0);
 	}
-	b->done = s->npages - b->nqueue;
+	/* The history pages after the pages: residents look at those first. */
+	for (i = 0; i < s->npages; i++) {
+		struct page *p = s->pages[i];
+		if (p->history == NULL || p->broken)
+			continue;
+		queue(b, &cap, p, JOB_HISTORY, 0);
+		for (k = 0; k < p->history->nmajor; k++)
+			queue(b, &cap, p, JOB_CHANGE, k);
+	}
+	b->done = b->total - b->nqueue;
 	b->pid = getpid();
 	if (getenv("VALO_TEST_RACY_THREADS") != NULL)
 		rc = render_racy(b, jobs);
@@ -445,7 +535,17 @@ write_sitemap(struct build *b, const struct theme *t, struct buf *h,
 		buf_put_html(h, base, strlen(base));
 		buf_put_html(h, p->url + strlen(bp), strlen(p->url + strlen(bp)));
 		buf_puts(h, "</loc>");
-		if (p->date)
+		if (p->history && (p->history->updated || p->history->first)) {
+			const struct hist_commit *c = p->history->updated ?
+			    p->history->updated : p->history->first;
+			char iso[11], display[16];
+			render_commit_date(c->time, c->offset, iso, display);
+			if (p->date == NULL || strncmp(iso, p->date, 10) > 0)
+				buf_printf(h, "<lastmod>%s</lastmod>", iso);
+			else
+				buf_printf(h, "<lastmod>%.10s</lastmod>",
+				    p->date);
+		} else if (p->date)
 			buf_printf(h, "<lastmod>%.10s</lastmod>", p->date);
 		buf_puts(h, "</url>\n");
 	}
@@ -490,6 +590,26 @@ copy_file(struct build *b, const char *path, const char *rel, struct buf *h,
 		    strerror(errno));
 }
 
+struct extra_write {
+	struct build		*b;
+	struct build_stats	*st;
+	struct diags		*d;
+};
+
+static int
+extra_write(const char *rel, const char *data, size_t len, void *arg)
+{
+	struct extra_write *x = arg;
+
+	x->st->files++;
+	if (output_write(x->b->out, rel, data, len) == -1) {
+		diag_error(x->d, rel, 0, 0, NULL, "cannot write: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static void
 write_extras(struct build *b, struct theme *t, struct build_stats *st,
     struct diags *d)
@@ -507,7 +627,14 @@ write_extras(struct build *b, struct theme *t, struct build_stats *st,
 			st->files++;
 		}
 	}
-	write_sitemap(b, t, &h, st, d);
+	/* An archived version is not for search engines. */
+	if (b->opts->archive == NULL)
+		write_sitemap(b, t, &h, st, d);
+	if (b->env.history != NULL) {
+		struct extra_write x = { b, st, d };
+		changes_render_site(&b->env, &a, extra_write, &x, d);
+		arena_reset(&a);
+	}
 	if (render_404(&b->env, &a, &h, d) == 0) {
 		if (output_write(b->out, "404.html", h.data, h.len) == -1)
 			diag_error(d, "404.html", 0, 0, NULL, "cannot write");
@@ -554,7 +681,8 @@ plan(struct plan *pl, const char *rel, const char *from)
 }
 
 static int
-plan_outputs(const struct site *s, const struct theme *t, struct diags *d)
+plan_outputs(const struct site *s, const struct theme *t,
+    const struct render_env *env, struct diags *d)
 {
 	const char *bp = s->cfg->base_path;
 	struct plan pl = { HMAP_INIT, ARENA_INIT, d };
@@ -573,7 +701,37 @@ plan_outputs(const struct site *s, const struct theme *t, struct diags *d)
 			free(rel);
 			free(from);
 		}
+	for (i = 0; env->history && i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		if (p->history == NULL)
+			continue;
+		rel = changes_history_rel(env, p);
+		from = xasprintf("%s (its history)", p->file);
+		plan(&pl, rel, from);
+		free(rel);
+		for (j = 0; j < p->history->nmajor; j++) {
+			rel = changes_view_rel(env, p, j);
+			plan(&pl, rel, from);
+			free(rel);
+		}
+		free(from);
+	}
+	if (env->history) {
+		rel = xasprintf("%s/index.html", env->changes_seg);
+		plan(&pl, rel, "the changes page");
+		free(rel);
+		rel = xasprintf("%s/atom.xml", env->changes_seg);
+		plan(&pl, rel, "the feed of changes");
+		free(rel);
+	}
+	if (s->cfg->versions && env->history) {
+		rel = xasprintf("%s/index.html", env->versions_seg);
+		plan(&pl, rel, "the versions page");
+		free(rel);
+	}
 	plan(&pl, "404.html", "the 404 page");
+	if (env->archive)
+		goto done;
 	plan(&pl, "sitemap.xml", "the sitemap");
 	for (i = 0; i < t->statics.len; i++)
 		if (strcmp(t->statics.v[i].path, "robots.txt") == 0)
@@ -581,6 +739,7 @@ plan_outputs(const struct site *s, const struct theme *t, struct diags *d)
 	/* A theme's own robots.txt stands instead of Valo's. */
 	if (!robots)
 		plan(&pl, "robots.txt", "robots.txt (made by Valo)");
+done:
 	for (i = 0; i < t->statics.len; i++) {
 		from = xasprintf("%s/static/%s", t->dir, t->statics.v[i].path);
 		plan(&pl, t->statics.v[i].path, from);
@@ -594,6 +753,195 @@ plan_outputs(const struct site *s, const struct theme *t, struct diags *d)
 	hmap_free(&pl.by_rel);
 	arena_free(&pl.arena);
 	return d->errors == errors ? 0 : -1;
+}
+
+/* Does commit id hold the site (its site.conf)? */
+static int
+committed(struct repo *r, const git_oid *id)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	char *path = xasprintf("%ssite.conf", r->prefix);
+	int found;
+
+	found = git_commit_lookup(&c, r->git, id) == 0 &&
+	    git_commit_tree(&t, c) == 0 &&
+	    git_tree_entry_bypath(&e, t, path) == 0;
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	git_commit_free(c);
+	free(path);
+	return found;
+}
+
+/*
+ * The site's history: from the repository and commit of a git source, or
+ * else from the repository that holds the site folder, at HEAD. Returns 1
+ * with h loaded (and *own set to a repository to free, if one was
+ * opened), 0 where there is none (with a note saying why), -1 after an
+ * error.
+ */
+static int
+load_history(const struct build_opts *o, const struct config *cfg,
+    struct history *h, struct repo **repo, struct repo **own,
+    struct diags *d)
+{
+	struct diags quiet = DIAGS_INIT;
+	struct history_opts ho;
+	git_oid head;
+	const git_oid *tip = o->commit;
+	char *cache;
+	int rc;
+
+	*own = NULL;
+	if ((*repo = o->repo) == NULL) {
+		if ((*repo = *own = repo_open(o->root, &quiet)) == NULL) {
+			diags_free(&quiet);
+			diag_note(d, "", 0, 0, "Keep the site in a git "
+			    "repository (git init; git add .; git commit) "
+			    "to show each page's history.", "the site folder "
+			    "is not in a git repository: pages show no "
+			    "history of changes");
+			return 0;
+		}
+		if (git_reference_name_to_id(&head, (*repo)->git, "HEAD") < 0) {
+			diag_note(d, "", 0, 0, "Commit the site to show each "
+			    "page's history.", "the repository has no commits "
+			    "yet: pages show no history of changes");
+			return 0;
+		}
+		tip = &head;
+		if (!committed(*repo, tip)) {
+			diag_note(d, "", 0, 0, "Commit the site to show each "
+			    "page's history.", "the site folder is not "
+			    "committed in its repository: pages show no "
+			    "history of changes");
+			return 0;
+		}
+	}
+	cache = xasprintf("%svalo/history",
+	    git_repository_commondir((*repo)->git));
+	ho.trailer = cfg->history_note;
+	ho.cache = cache;
+	rc = history_load(h, *repo, tip, &ho, d);
+	free(cache);
+	if (rc == -1)
+		return -1;
+	if (h->shallow)
+		diag_warn(d, "", 0, 0, "Fetch the whole history with: git "
+		    "fetch --unshallow", "the repository is a shallow clone: "
+		    "what changed before its oldest commit is not known, and "
+		    "pages that existed then show no date of first "
+		    "publication");
+	return 1;
+}
+
+/*
+ * Approved versions: each built in full from its tag's content/, with
+ * today's settings and theme (so that each carries the banner and today's
+ * accessible templates), under versiot/TAG/ of this output, and a page
+ * that lists them. A version that does not build is an error like any
+ * other: an approved text must stay readable.
+ */
+static void
+build_versions(struct build *b, struct repo *repo, struct build_stats *st,
+    struct diags *d)
+{
+	const struct site *s = b->site;
+	struct versions vs;
+	struct hmap moved = HMAP_INIT;
+	struct arena a = ARENA_INIT;
+	struct buf h = BUF_INIT;
+	size_t i, k;
+	char *rel;
+
+	if (!mu_set_has(b->env.theme->templates, "versions")) {
+		diag_note(d, b->env.theme->dir, 0, 0, "Copy versions.mustache "
+		    "and archive.mustache from the default theme.", "the theme "
+		    "has no template for approved versions: none are built");
+		return;
+	}
+	if (versions_list(&vs, repo, s->cfg->versions, d) == -1)
+		return;
+	/* A page that moved since links to where it is now. */
+	for (i = 0; i < s->npages; i++) {
+		const struct hist_file *f = history_file(b->env.history,
+		    s->pages[i]->src);
+		for (k = 0; f && k < f->len; k++)
+			if (f->v[k]->kind == HIST_RENAMED && f->v[k]->old_path)
+				hmap_put(&moved, f->v[k]->old_path,
+				    s->pages[i]);
+	}
+	for (i = 0; i < vs.len; i++) {
+		const struct version *v = &vs.v[i];
+		struct diags vd = DIAGS_INIT;
+		struct build_stats vst;
+		struct build_opts vo = *b->opts;
+		struct archive ar;
+		git_commit *c = NULL;
+		struct source *tag, *ov;
+		struct output *po;
+		char *prefix = versions_prefix(&b->env, v);
+		char *base = xasprintf("%s%s", s->cfg->base_url, prefix);
+		char *list = xasprintf("%s%s/", s->cfg->base_path,
+		    b->env.versions_seg);
+
+		if (git_commit_lookup(&c, repo->git, &v->commit) < 0 ||
+		    (tag = source_git_open(repo, c, d)) == NULL) {
+			repo_error(d, "site.conf", NULL, "cannot read version "
+			    "%s", v->tag);
+			git_commit_free(c);
+			free(prefix);
+			free(base);
+			free(list);
+			continue;
+		}
+		ov = source_overlay_open(s->src, tag, "content");
+		po = output_prefix_new(b->out, prefix);
+		ar.tag = v->tag;
+		ar.time = v->time;
+		ar.offset = v->offset;
+		ar.message = v->message;
+		ar.current = s;
+		ar.moved = &moved;
+		ar.versions_url = list;
+		vo.src = ov;
+		vo.repo = repo;
+		vo.commit = &v->commit;
+		vo.out = po;
+		vo.out_dir = NULL;
+		vo.base_url = base;
+		vo.drafts = 0;
+		vo.archive = &ar;
+		vo.progress = NULL;
+		build_site(&vo, &vst, &vd);
+		st->files += vst.files;
+		for (k = 0; k < vd.len; k++) {
+			struct diag *g = &vd.v[k];
+			diag_add(d, g->level, g->file, g->line, g->col, g->hint,
+			    "in version %s: %s", v->tag, g->msg);
+		}
+		diags_free(&vd);
+		output_free(po);
+		source_free(ov);
+		git_commit_free(c);
+		free(prefix);
+		free(base);
+		free(list);
+	}
+	if (versions_render_page(&b->env, &vs, &a, &h, d) == 0) {
+		rel = xasprintf("%s/index.html", b->env.versions_seg);
+		if (output_write(b->out, rel, h.data, h.len) == -1)
+			diag_error(d, rel, 0, 0, NULL, "cannot write: %s",
+			    strerror(errno));
+		st->files++;
+		free(rel);
+	}
+	buf_free(&h);
+	arena_free(&a);
+	hmap_free(&moved);
+	versions_free(&vs);
 }
 
 static double
@@ -621,6 +969,10 @@ build_site(const struct build_opts *o, struct build_stats *st,
 	struct build b;
 	struct cache cache;
 	struct fm_memo memo;
+	struct history hist;
+	struct repo *repo = NULL, *own_repo = NULL;
+	struct page_history *ph = NULL;
+	int have_history = 0;
 	struct timespec now, t;
 	uint64_t key = 0, start_ns;
 	char *outdir = NULL;
@@ -632,6 +984,7 @@ build_site(const struct build_opts *o, struct build_stats *st,
 	memset(&theme, 0, sizeof(theme));
 	memset(&cache, 0, sizeof(cache));
 	memset(&site, 0, sizeof(site));
+	memset(&hist, 0, sizeof(hist));
 	clock_gettime(CLOCK_REALTIME, &now);
 	start_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 	clock_gettime(CLOCK_MONOTONIC, &t);
@@ -643,6 +996,8 @@ build_site(const struct build_opts *o, struct build_stats *st,
 		goto out0;
 	if (o->drafts)
 		cfg.drafts = 1;
+	if (o->no_history)
+		cfg.history = 0;
 	if (cfg.drafts && !o->check_only && o->out == NULL &&
 	    o->out_dir == NULL)
 		diag_warn(d, "site.conf", 0, 0,
@@ -715,13 +1070,36 @@ build_site(const struct build_opts *o, struct build_stats *st,
 			    "layout \"%s\" is not a template of the theme",
 			    p->layout);
 	}
-	plan_outputs(&site, &theme, d);
+	if (cfg.history && d->errors == shared &&
+	    !(mu_set_has(theme.templates, "history") &&
+	    mu_set_has(theme.templates, "change") &&
+	    mu_set_has(theme.templates, "changes")))
+		diag_note(d, theme.dir, 0, 0, "Copy history.mustache, "
+		    "change.mustache and changes.mustache from the default "
+		    "theme.", "the theme has no templates for the history of "
+		    "changes: pages show none");
+	else if (cfg.history && d->errors == shared && o->archive == NULL) {
+		have_history = load_history(o, &cfg, &hist, &repo, &own_repo,
+		    d);
+		if (have_history == -1)
+			goto out;
+	}
+	if (have_history == 1) {
+		ph = page_history_build(&site, &hist);
+		for (i = 0; i < site.npages; i++)
+			site.pages[i]->history = &ph[i];
+	}
+	st->t_history = since(&t);
+	b.opts = o;
+	b.site = &site;
+	render_env_init(&b.env, &site, &theme, have_history == 1 ? &hist :
+	    NULL, repo, &site.arena);
+	if (o->archive)
+		render_env_archive(&b.env, o->archive, &site.arena);
+	plan_outputs(&site, &theme, &b.env, d);
 	if (d->errors != shared)
 		goto out;
 
-	b.opts = o;
-	b.site = &site;
-	render_env_init(&b.env, &site, &theme, &site.arena);
 	/* With errors found already, check the rest but write nothing. */
 	if (out != NULL && d->errors == errors) {
 		if (output_begin(out, d) == -1)
@@ -729,6 +1107,17 @@ build_site(const struct build_opts *o, struct build_stats *st,
 		begun = 1;
 		b.out = out;
 		key = cache_key(&site, theme.hash);
+		/* Every page shows its history: a new commit changes them. */
+		if (have_history == 1) {
+			struct { uint64_t key; git_oid tip; int authors; } k;
+			memset(&k, 0, sizeof(k));
+			k.key = key;
+			k.tip = hist.tip;
+			k.authors = cfg.history_authors;
+			key = hash_bytes(&k, sizeof(k)) ^
+			    hash_bytes(cfg.history_note,
+			    strlen(cfg.history_note));
+		}
 		/* Pages are taken over only from an old output that exists. */
 		if (out->have_old && out->cache != NULL) {
 			cache_accept(&cache, key);
@@ -740,6 +1129,8 @@ build_site(const struct build_opts *o, struct build_stats *st,
 	st->t_render = since(&t);
 	if (d->errors == errors && b.out)
 		write_extras(&b, &theme, st, d);
+	if (d->errors == errors && b.out && have_history == 1 && cfg.versions)
+		build_versions(&b, repo, st, d);
 	st->t_extras = since(&t);
 	if (begun) {
 		if (d->errors != errors)
@@ -757,6 +1148,11 @@ build_site(const struct build_opts *o, struct build_stats *st,
 	if (d->errors == errors)
 		rc = 0;
 out:
+	for (i = 0; i < site.npages; i++)
+		site.pages[i]->history = NULL;
+	page_history_free(ph, site.npages);
+	history_free(&hist);
+	repo_free(own_repo);
 	cache_free(&cache);
 	theme_free(&theme);
 	site_free(&site);

@@ -12,11 +12,21 @@
 
 struct source;
 struct output;
+struct repo;
+struct git_oid;
+struct archive;
 
 struct build_opts {
 	const char	*root;		/* the site folder */
 	/* What to read; NULL: the folder root as it is. Borrowed. */
 	struct source	*src;
+	/*
+	 * Where src's history comes from: the repository and commit of a
+	 * git source. NULL: the repository holding the folder root, at
+	 * HEAD, if it is in one. Borrowed.
+	 */
+	struct repo	*repo;
+	const struct git_oid *commit;
 	/*
 	 * Where the files go; NULL: the folder out_dir, or site.conf's
 	 * output folder. Borrowed; committed by the build.
@@ -24,8 +34,11 @@ struct build_opts {
 	struct output	*out;
 	const char	*out_dir;
 	int		 force;		/* replace a folder Valo did not make */
+	/* An approved version built inside today's site, or NULL. */
+	const struct archive *archive;
 	const char	*base_url;	/* NULL: site.conf's */
 	int		 drafts;	/* build drafts too */
+	int		 no_history;	/* as [history] enabled = false */
 	int		 check_only;	/* validate, write nothing */
 	int		 jobs;		/* 0: site.conf's, or one per core */
 	/* Called now and then from the building thread; may be NULL. */
@@ -43,6 +56,7 @@ struct build_stats {
 	/* Seconds spent in each step, for --timings. */
 	double	t_load;		/* settings, listing, front matter, data, theme */
 	double	t_resolve;
+	double	t_history;	/* the walk, each page's share of it */
 	double	t_render;	/* pages, in parallel */
 	double	t_extras;	/* aliases, 404, static and bundle files */
 	double	t_commit;	/* swapping the output in, removing the old */

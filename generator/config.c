@@ -33,6 +33,10 @@ static const struct key keys[] = {
 	BOOL("markdown", "unsafe", unsafe_html),
 	BOOL("build", "drafts", drafts),
 	INT("build", "jobs", jobs),
+	BOOL("history", "enabled", history),
+	STR("history", "note", history_note),
+	BOOL("history", "authors", history_authors),
+	STR("history", "versions", versions),
 };
 
 struct reader {
@@ -151,6 +155,19 @@ config_set_base_url(struct config *cfg, const char *url, struct diags *d)
 	return 0;
 }
 
+/* A git trailer key: letters, digits and '-', as git itself accepts. */
+static int
+trailer_word(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!(*s == '-' || (*s >= '0' && *s <= '9') ||
+		    (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+			return 0;
+	return 1;
+}
+
 static void
 defaults(struct config *cfg)
 {
@@ -160,6 +177,8 @@ defaults(struct config *cfg)
 	cfg->output = xstrdup("public");
 	cfg->base_url = xstrdup("/");
 	cfg->base_path = xstrdup("/");
+	cfg->history = 1;
+	cfg->history_note = xstrdup("Muutos");
 }
 
 int
@@ -216,6 +235,16 @@ config_parse(struct config *cfg, const char *text, size_t len,
 	if (cfg->theme && (strchr(cfg->theme, '/') || cfg->theme[0] == '.'))
 		diag_error(d, name, 0, 0, "Name a folder under themes/.",
 		    "theme \"%s\" is not a plain folder name", cfg->theme);
+	if (!trailer_word(cfg->history_note))
+		diag_error(d, name, 0, 0, "Write one word, such as Muutos or "
+		    "Change, under [history] as note = Muutos.",
+		    "the change note word \"%s\" is not one word",
+		    cfg->history_note);
+	if (cfg->versions && (*cfg->versions == '\0' ||
+	    strchr(cfg->versions, '/') != NULL))
+		diag_error(d, name, 0, 0, "Write a tag name pattern such as "
+		    "strategia-*.", "versions \"%s\" is not a tag pattern",
+		    cfg->versions);
 	return d->errors == errors ? 0 : -1;
 }
 
@@ -230,5 +259,7 @@ config_free(struct config *cfg)
 	free(cfg->theme);
 	free(cfg->output);
 	free(cfg->feedback_email);
+	free(cfg->history_note);
+	free(cfg->versions);
 	memset(cfg, 0, sizeof(*cfg));
 }

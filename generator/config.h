@@ -22,6 +22,15 @@ struct config {
 	int	 unsafe_html;	/* pass raw HTML in Markdown through */
 	int	 drafts;	/* build pages marked draft */
 	int	 jobs;		/* render threads; 0: one per core */
+	/*
+	 * [history]: pages show their changes from the git history. note is
+	 * the trailer word of change notes ("Muutos"); versions a pattern of
+	 * the tags that are approved versions ("strategia-*"), or NULL.
+	 */
+	int	 history;
+	char	*history_note;
+	int	 history_authors;	/* show who made each change */
+	char	*versions;
 };
 
 /*

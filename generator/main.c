@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <git2.h>
+
 #include "build.h"
 #include "config.h"
 #include "mustache.h"
@@ -49,7 +51,7 @@ static const char usage_main[] =
 
 static const char usage_build[] =
 "usage: valo build [--out DIR] [--force] [--source REF] [--drafts]\n"
-"                  [--base-url URL] [--jobs N] [--timings]\n"
+"                  [--base-url URL] [--jobs N] [--no-history] [--timings]\n"
 "\n"
 "Builds the site. The output goes to a staging folder first and replaces\n"
 "the old output only when the whole build succeeded. Valo replaces only\n"
@@ -63,6 +65,7 @@ static const char usage_build[] =
 "  --drafts        include pages marked draft: true\n"
 "  --base-url URL  the address the site is published at\n"
 "  --jobs N        pages rendered at once (default: one per core)\n"
+"  --no-history    leave out the dates, histories and changes from git\n"
 "  --timings       print the time each step took\n";
 
 static const char usage_publish[] =
@@ -113,8 +116,20 @@ progress(size_t done, size_t total, void *arg)
 static int
 report(struct diags *d, struct cli *c)
 {
-	size_t warnings = d->len - d->errors;
+	size_t warnings, i, k;
 
+	/* Notes are for whoever watches; -q asks for faults only. */
+	for (i = k = 0; i < d->len; i++) {
+		if (c->quiet && d->v[i].level == DIAG_NOTE) {
+			free(d->v[i].file);
+			free(d->v[i].msg);
+			free(d->v[i].hint);
+			continue;
+		}
+		d->v[k++] = d->v[i];
+	}
+	d->len = k;
+	warnings = d->len - d->errors;
 	diags_sort(d);
 	diags_print(d, stderr, c->tty);
 	if (d->errors)
@@ -135,6 +150,7 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 		{ "base-url", required_argument, NULL, 'b' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "timings", no_argument, NULL, 't' },
+		{ "no-history", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -184,6 +200,9 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 		case 't':
 			timings = 1;
 			break;
+		case 'H':
+			o.no_history = 1;
+			break;
 		case 'h':
 			fputs(check_only ? usage_check : usage_build, stdout);
 			return 0;
@@ -202,6 +221,8 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 		rc = -1;
 	else {
 		o.src = g.src;
+		o.repo = g.repo;
+		o.commit = g.commit ? git_commit_id(g.commit) : NULL;
 		rc = build_site(&o, &st, &d);
 	}
 	git_site_close(&g);
@@ -209,9 +230,10 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 	if (o.progress)
 		fputs("\r\033[K", stderr);
 	if (timings)
-		fprintf(stderr, "valo: load %.3f s, resolve %.3f s, render %.3f "
-		    "s, other files %.3f s, swap %.3f s\n", st.t_load,
-		    st.t_resolve, st.t_render, st.t_extras, st.t_commit);
+		fprintf(stderr, "valo: load %.3f s, resolve %.3f s, history %.3f s, "
+		    "render %.3f s, other files %.3f s, swap %.3f s\n",
+		    st.t_load, st.t_resolve, st.t_history, st.t_render,
+		    st.t_extras, st.t_commit);
 	/* The summary comes after the warnings it would otherwise hide. */
 	rc = report(&d, c);
 	diags_free(&d);

@@ -144,6 +144,8 @@ publish_site(const struct publish_opts *po, struct publish_result *res,
 	    msg, d)) == NULL)
 		goto out;
 	o.src = g.src;
+	o.repo = g.repo;
+	o.commit = git_commit_id(g.commit);
 	o.out = out;
 	if (build_site(&o, &res->stats, d) == -1)
 		goto out;

@@ -1,7 +1,11 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "content.h"
+#include "history.h"
+#include "page_history.h"
 #include "render.h"
 #include "util/mem.h"
 #include "util/text.h"
@@ -12,15 +16,38 @@ str(struct arena *a, const char *s)
 	return s ? value_string_ref(a, s, strlen(s)) : value_null(a);
 }
 
+/*
+ * A URL segment from the theme's strings, or the default where the theme
+ * has none or it is not a plain segment (lower case letters, digits, -).
+ */
+static const char *
+url_segment(const struct value *i18n, const char *key, const char *def)
+{
+	const struct value *v = value_get(i18n, key);
+	const char *s;
+
+	if (v == NULL || v->type != VAL_STRING || v->len == 0)
+		return def;
+	for (s = v->str; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '-'))
+			return def;
+	return v->str;
+}
+
 void
 render_env_init(struct render_env *env, const struct site *s,
-    const struct theme *t, struct arena *a)
+    const struct theme *t, const struct history *h, struct repo *r,
+    struct arena *a)
 {
 	const struct config *c = s->cfg;
 	struct value *v = value_map(a);
 
+	memset(env, 0, sizeof(*env));
 	env->site = s;
 	env->theme = t;
+	env->history = h;
+	env->repo = r;
 	env->version = "Valo " VALO_VERSION;
 	value_append(a, v, "title", str(a, c->title));
 	value_append(a, v, "description", str(a, c->description));
@@ -32,6 +59,77 @@ render_env_init(struct render_env *env, const struct site *s,
 	    c->base_path)));
 	value_append(a, v, "generator", str(a, env->version));
 	env->site_value = v;
+	env->history_seg = url_segment(t->i18n, "history_url",
+	    "muutoshistoria");
+	env->changes_seg = url_segment(t->i18n, "changes_url", "muutokset");
+	env->versions_seg = url_segment(t->i18n, "versions_url", "versiot");
+	if (h != NULL)
+		value_append(a, v, "changes_url", str(a, arena_printf(a,
+		    "%s%s/", c->base_path, env->changes_seg)));
+}
+
+void
+render_commit_date(int64_t time, int offset, char iso[11], char display[16])
+{
+	time_t t = (time_t)(time + (int64_t)offset * 60);
+	struct tm tm;
+	unsigned y, m, d;
+
+	memset(&tm, 0, sizeof(tm));
+	gmtime_r(&t, &tm);
+	/* A commit's time is the committer's word: keep it to four digits. */
+	y = (unsigned)(tm.tm_year + 1900) % 10000u;
+	m = (unsigned)(tm.tm_mon + 1) % 100u;
+	d = (unsigned)tm.tm_mday % 100u;
+	snprintf(iso, 11, "%04u-%02u-%02u", y, m, d);
+	snprintf(display, 16, "%u.%u.%u", d, m, y);
+}
+
+struct value *
+render_date(struct arena *a, int64_t time, int offset)
+{
+	struct value *m = value_map(a);
+	char iso[11], display[16];
+
+	render_commit_date(time, offset, iso, display);
+	value_append(a, m, "date", value_string(a, iso, strlen(iso)));
+	value_append(a, m, "date_display", value_string(a, display,
+	    strlen(display)));
+	return m;
+}
+
+struct value *
+render_generated(const struct render_env *env, struct arena *a,
+    const char *title, const char *kind, const char *seg)
+{
+	const struct config *c = env->site->cfg;
+	struct value *v = value_map(a), *l = value_list(a);
+
+	value_append(a, v, "title", str(a, title));
+	value_append(a, v, "kind", str(a, kind));
+	value_append(a, v, "url", str(a, arena_printf(a, "%s%s/",
+	    c->base_path, seg)));
+	value_append(a, v, "permalink", str(a, arena_printf(a, "%s%s/",
+	    c->base_url, seg)));
+	value_append(a, v, "lang", str(a, c->language));
+	value_push(a, l, env->site->home->ref);
+	value_append(a, v, "breadcrumbs", l);
+	return v;
+}
+
+void
+render_env_archive(struct render_env *env, const struct archive *ar,
+    struct arena *a)
+{
+	struct value *m = value_map(a);
+
+	env->archive = ar;
+	value_append(a, m, "tag", str(a, ar->tag));
+	value_append(a, m, "message", str(a, ar->message));
+	value_append(a, m, "date", render_date(a, ar->time, ar->offset));
+	value_append(a, m, "versions_url", str(a, ar->versions_url));
+	value_append(a, m, "home_url", str(a, ar->current->cfg->base_path));
+	value_append(a, env->site_value, "archive", m);
 }
 
 /* A menu as this page sees it: which entry it is, or is under. */
@@ -95,6 +193,40 @@ toc(struct arena *a, const struct md_result *md)
 	return l;
 }
 
+/*
+ * The page's history in its context: when it was first published (the
+ * date in its front matter, or else the commit that added it) and last
+ * updated (its newest change with a change note), and its history page.
+ */
+static void
+history_context(const struct render_env *env, struct arena *a,
+    const struct page *p, struct value *v)
+{
+	const struct page_history *h = p->history;
+	struct value *first = NULL, *up = NULL;
+
+	if (h->first != NULL)
+		first = render_date(a, h->first->time, h->first->offset);
+	if (h->updated != NULL) {
+		up = render_date(a, h->updated->time, h->updated->offset);
+		/* Not "updated" before it says it was published. */
+		if (p->date && strncmp(value_get(up, "date")->str, p->date,
+		    10) <= 0)
+			up = NULL;
+	}
+	if (p->date == NULL && first != NULL) {
+		value_set(a, v, "date", value_get(first, "date"));
+		value_set(a, v, "date_display", value_get(first,
+		    "date_display"));
+	}
+	if (up != NULL)
+		value_append(a, v, "updated", up);
+	value_append(a, v, "history_url", str(a, arena_printf(a, "%s%s/",
+	    p->url, env->history_seg)));
+	value_append(a, v, "history_count", value_number(a,
+	    (double)(h->nmajor + h->nminor)));
+}
+
 static struct value *
 page_context(const struct render_env *env, struct arena *a,
     const struct page *p, const struct md_result *md)
@@ -121,6 +253,17 @@ page_context(const struct render_env *env, struct arena *a,
 	value_append(a, v, "date", p->date ? value_string(a, p->date, 10) :
 	    value_null(a));
 	value_append(a, v, "date_display", str(a, p->date_display));
+	if (p->history != NULL)
+		history_context(env, a, p, v);
+	if (env->archive != NULL) {
+		/* The page as it is now; gone now, today's front page. */
+		const struct page *now = site_page(env->archive->current,
+		    p->src);
+		if (now == NULL)
+			now = hmap_get(env->archive->moved, p->src);
+		value_append(a, v, "current_url", str(a, now ? now->url :
+		    env->archive->current->cfg->base_path));
+	}
 	value_append(a, v, "lang", str(a, env->site->cfg->language));
 	value_append(a, v, "content", value_string_ref(a, md->html, md->len));
 	l = p->toc && md->nheadings > 1 ? toc(a, md) : value_list(a);
@@ -162,9 +305,10 @@ page_context(const struct render_env *env, struct arena *a,
 	return v;
 }
 
-static int
-apply(const struct render_env *env, struct arena *a, const struct page *p,
-    const char *tmpl, struct value *page, struct buf *out, struct diags *d)
+int
+render_template(const struct render_env *env, struct arena *a,
+    const struct page *p, const char *tmpl, struct value *page,
+    struct buf *out, struct diags *d)
 {
 	struct value *ctx = value_map(a);
 	char *err = NULL;
@@ -219,7 +363,7 @@ render_page(const struct render_env *env, struct page *p, struct arena *a,
 	for (i = 0; i < md->nheadings; i++)
 		p->ids[i] = xstrdup(md->headings[i].id);
 	p->nids = md->nheadings;
-	return apply(env, a, p, p->layout ? p->layout : layouts[p->kind],
+	return render_template(env, a, p, p->layout ? p->layout : layouts[p->kind],
 	    page_context(env, a, p, md), out, d);
 }
 
@@ -238,5 +382,5 @@ render_404(const struct render_env *env, struct arena *a, struct buf *out,
 	    env->site->cfg->base_path)));
 	value_append(a, page, "lang", str(a, env->site->cfg->language));
 	value_append(a, page, "breadcrumbs", value_list(a));
-	return apply(env, a, NULL, "404", page, out, d);
+	return render_template(env, a, NULL, "404", page, out, d);
 }

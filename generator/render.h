@@ -5,6 +5,8 @@
 #ifndef VALO_RENDER_H
 #define VALO_RENDER_H
 
+#include <stdint.h>
+
 #include "markdown.h"
 #include "site.h"
 #include "theme.h"
@@ -12,16 +14,47 @@
 #include "util/buf.h"
 #include "util/diag.h"
 
+struct history;
+struct repo;
+
+/* An approved version being built under today's site: its banner. */
+struct archive {
+	const char		*tag;
+	int64_t			 time;		/* the tag's */
+	int			 offset;
+	const char		*message;
+	const struct site	*current;	/* today's site */
+	/* Old content paths of today's pages that moved: path -> page. */
+	const struct hmap	*moved;
+	const char		*versions_url;	/* today's list of versions */
+};
+
 struct render_env {
 	const struct site	*site;
 	const struct theme	*theme;
 	struct value		*site_value;	/* shared part of "site" */
 	const char		*version;	/* "Valo 0.1" */
+	/*
+	 * The site's history, where it has one (pages then have theirs in
+	 * page->history), and the repository to read old versions from.
+	 */
+	const struct history	*history;
+	struct repo		*repo;
+	/* URL segments of the history pages: "muutoshistoria", "muutokset". */
+	const char		*history_seg;
+	const char		*changes_seg;
+	const char		*versions_seg;
+	const struct archive	*archive;	/* NULL: today's site */
 };
 
 /* Builds the parts of the context that every page shares. */
 void	render_env_init(struct render_env *, const struct site *,
-	    const struct theme *, struct arena *);
+	    const struct theme *, const struct history *, struct repo *,
+	    struct arena *);
+
+/* Makes env render an archived version: the banner, noindex. */
+void	render_env_archive(struct render_env *, const struct archive *,
+	    struct arena *);
 
 /*
  * Renders page p into out (replacing its contents). src is a scratch
@@ -33,6 +66,28 @@ void	render_env_init(struct render_env *, const struct site *,
 int	render_page(const struct render_env *, struct page *, struct arena *,
 	    struct buf *src, struct buf *out, struct md_result *md,
 	    struct diags *);
+
+/*
+ * Renders template tmpl with page as the context's "page" (p, the page it
+ * is about, may be NULL). Returns 0, or -1 after a diagnostic.
+ */
+int	render_template(const struct render_env *, struct arena *,
+	    const struct page *p, const char *tmpl, struct value *page,
+	    struct buf *out, struct diags *);
+
+/* {date: "2026-11-23", date_display: "23.11.2026"} for a commit's time. */
+struct value	*render_date(struct arena *, int64_t time, int offset);
+
+/*
+ * The context of a page Valo makes itself at base path + seg + "/", with
+ * the front page as its breadcrumb.
+ */
+struct value	*render_generated(const struct render_env *, struct arena *,
+		    const char *title, const char *kind, const char *seg);
+
+/* "2026-11-23" and "23.11.2026" for a commit's time. */
+void	render_commit_date(int64_t time, int offset, char iso[11],
+	    char display[16]);
 
 /* Renders the 404 page, which has no source file. */
 int	render_404(const struct render_env *, struct arena *, struct buf *out,

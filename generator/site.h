@@ -19,6 +19,7 @@
 enum page_kind { PAGE_HOME, PAGE_SECTION, PAGE_PAGE };
 
 struct cache_page;
+struct page_history;
 
 struct page {
 	enum page_kind	 kind;
@@ -65,6 +66,8 @@ struct page {
 	struct page	*prev;		/* neighbours among the pages */
 	struct page	*next;
 	struct value	*ref;		/* {title, url, ...} for lists */
+	/* Set by the history step after resolve; NULL without history. */
+	const struct page_history *history;
 
 	/*
 	 * Written by the one worker that renders this page (or taken from

@@ -8,23 +8,11 @@ VALO=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 TESTS=$(cd "$(dirname "$0")" && pwd)
 WORK=${WORK:-$TESTS/../build/test-git}
 . "$TESTS/lib.sh"
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-no() { echo "FAIL $*"; fail=$((fail+1)); }
-# Runs valo, stdout and stderr to $WORK/out and $WORK/err; sets $status.
-run() { "$VALO" "$@" >"$WORK/out" 2>"$WORK/err"; status=$?; }
-errs() { sed 's/^/    /' "$WORK/err" | head -8; }
 has() { grep -qF -- "$1" "$WORK/err"; }
 
 rm -rf "$WORK" && mkdir -p "$WORK/home" || exit 1
 WORK=$(cd "$WORK" && pwd)
-# Neither the system's nor the user's git settings, and a fixed identity.
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY \
-    GIT_ALTERNATE_OBJECT_DIRECTORIES GIT_CONFIG GIT_CONFIG_PARAMETERS \
-    GIT_CONFIG_COUNT GIT_NAMESPACE GIT_CEILING_DIRECTORIES
-export GIT_CONFIG_NOSYSTEM=1 HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config"
-export GIT_AUTHOR_NAME=T GIT_AUTHOR_EMAIL=t@example.fi
-export GIT_COMMITTER_NAME=T GIT_COMMITTER_EMAIL=t@example.fi
+hermetic_git "$WORK/home"
 g() { git -c core.quotePath=false "$@"; }
 # The same, quiet, for looking at what valo left (a branch may be missing).
 q() { git -c core.quotePath=false "$@" 2>/dev/null; }

@@ -74,9 +74,11 @@ diags_print(const struct diags *d, FILE *f, int color)
 
 	for (i = 0; i < d->len; i++) {
 		g = &d->v[i];
-		what = g->level == DIAG_ERROR ? "error" : "warning";
+		what = g->level == DIAG_ERROR ? "error" :
+		    g->level == DIAG_WARNING ? "warning" : "note";
 		if (color) {
-			on = g->level == DIAG_ERROR ? "\033[1;31m" : "\033[1;33m";
+			on = g->level == DIAG_ERROR ? "\033[1;31m" :
+			    g->level == DIAG_WARNING ? "\033[1;33m" : "\033[1m";
 			off = "\033[0m";
 		}
 		if (*g->file && g->line && g->col)

@@ -9,7 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum diag_level { DIAG_ERROR, DIAG_WARNING };
+/* A note says what a build did not do and why; it is not a fault. */
+enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 
 struct diag {
 	enum diag_level	 level;
@@ -39,6 +40,8 @@ void	diag_add(struct diags *, enum diag_level, const char *file,
 	diag_add((d), DIAG_ERROR, (f), (l), (c), (h), __VA_ARGS__)
 #define diag_warn(d, f, l, c, h, ...) \
 	diag_add((d), DIAG_WARNING, (f), (l), (c), (h), __VA_ARGS__)
+#define diag_note(d, f, l, c, h, ...) \
+	diag_add((d), DIAG_NOTE, (f), (l), (c), (h), __VA_ARGS__)
 /* Moves every entry of src to the end of dst. */
 void	diags_move(struct diags *dst, struct diags *src);
 /* Sorts by file, line, column, then message, for stable output. */

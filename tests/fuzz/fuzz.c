@@ -3,7 +3,7 @@
  * one of -DFUZZ_YAML, -DFUZZ_CSV, -DFUZZ_MUSTACHE, -DFUZZ_CHART,
  * -DFUZZ_FRONT_MATTER, -DFUZZ_CONFIG, -DFUZZ_CACHE, -DFUZZ_MARKDOWN,
  * -DFUZZ_DATE, -DFUZZ_SLUG, -DFUZZ_URL, -DFUZZ_RAWHTML,
- * -DFUZZ_HISTORY_CACHE or -DFUZZ_DIFF, and
+ * -DFUZZ_HISTORY_CACHE, -DFUZZ_DIFF or -DFUZZ_DATA_NAMES, and
  * -DFUZZ_ROOT=\"/path/of/the/repository\"
  * (tests/fuzz/lib.sh does; see tests/fuzz/README.md). Each feeds the
  * input to the parser and checks that it returns, with an error or a
@@ -33,6 +33,7 @@
 #include "history.h"
 #include "markdown.h"
 #include "mustache.h"
+#include "page_history.h"
 #include "rawhtml.h"
 #include "url.h"
 #include "source.h"
@@ -50,8 +51,9 @@
     !defined(FUZZ_CONFIG) && !defined(FUZZ_CACHE) && \
     !defined(FUZZ_MARKDOWN) && !defined(FUZZ_DATE) && !defined(FUZZ_SLUG) && \
     !defined(FUZZ_URL) && !defined(FUZZ_RAWHTML) && \
-    !defined(FUZZ_HISTORY_CACHE) && !defined(FUZZ_DIFF)
-#error "define one of FUZZ_YAML, FUZZ_CSV, FUZZ_MUSTACHE, FUZZ_CHART, FUZZ_FRONT_MATTER, FUZZ_CONFIG, FUZZ_CACHE, FUZZ_MARKDOWN, FUZZ_DATE, FUZZ_SLUG, FUZZ_URL, FUZZ_RAWHTML, FUZZ_HISTORY_CACHE, FUZZ_DIFF"
+    !defined(FUZZ_HISTORY_CACHE) && !defined(FUZZ_DIFF) && \
+    !defined(FUZZ_DATA_NAMES)
+#error "define one of FUZZ_YAML, FUZZ_CSV, FUZZ_MUSTACHE, FUZZ_CHART, FUZZ_FRONT_MATTER, FUZZ_CONFIG, FUZZ_CACHE, FUZZ_MARKDOWN, FUZZ_DATE, FUZZ_SLUG, FUZZ_URL, FUZZ_RAWHTML, FUZZ_HISTORY_CACHE, FUZZ_DIFF, FUZZ_DATA_NAMES"
 #endif
 
 int	LLVMFuzzerInitialize(int *, char ***);
@@ -294,6 +296,20 @@ utf8_reference(const unsigned char *s, size_t n, size_t *bad)
 }
 #endif
 
+#if defined(FUZZ_DATA_NAMES)
+static const char	*data_names_input;
+static size_t		 data_names_size;
+
+static void
+data_name_seen(const char *name, size_t len, void *arg)
+{
+	(void)arg;
+	FUZZ_CHECK(len > 0);
+	FUZZ_CHECK(name >= data_names_input &&
+	    name + len <= data_names_input + data_names_size);
+}
+#endif
+
 #if defined(FUZZ_DIFF)
 /*
  * The changes marked in diff_html's output: each <ins> and <del> closed,
@@ -508,6 +524,11 @@ url_done:
 	}
 #elif defined(FUZZ_RAWHTML)
 	rawhtml_check(s, size, "fuzz.md", 1, &d);
+#elif defined(FUZZ_DATA_NAMES)
+	/* Every name found is a non-empty run of the input itself. */
+	data_names_input = s;
+	data_names_size = size;
+	page_data_names(s, size, data_name_seen, NULL);
 #elif defined(FUZZ_HISTORY_CACHE)
 	{
 		/*
