@@ -365,7 +365,41 @@ if have hugo; then
 	    "hugo --quiet --enableGitInfo -s $G -d $T/hugo-git" || true
 fi
 hf git-log "$RUNS" 1 true "git -C $G log --name-only --format=%H >/dev/null" || true
-rm -rf "$T/valo-git" "$T/hugo-git"
+# Valo with and without its history, on the same repository: the corpus
+# cloned, with settings and the default theme committed on top (no note).
+# The history cost is the ratio of the two; "cold" has no walk cache.
+RG=$W/repo-git-1000-2000
+if [ ! -f "$RG/.done" ]; then
+	rm -rf "$RG" && git clone -q "$G" "$RG" &&
+	cp -r "$ROOT/themes" "$RG/" &&
+	sed 's/^theme = .*/theme = default/' "$HERE/site/site.conf" >"$RG/site.conf" &&
+	printf '/.done\n' >"$RG/.git/info/exclude" &&
+	git -C "$RG" add site.conf themes &&
+	git -C "$RG" -c user.name=Bench -c user.email=b@example.fi commit -q -m Asetukset &&
+	touch "$RG/.done"
+fi
+hf valo-git-nohist "$RUNS" 1 "rm -rf $T/valo-rg $T/.valo-rg.*" \
+    "$VALO -q -C $RG build --no-history --out $T/valo-rg" || true
+hf valo-git-hist "$RUNS" 1 "rm -rf $T/valo-rg $T/.valo-rg.*" \
+    "$VALO -q -C $RG build --out $T/valo-rg" || true
+hf valo-git-hist-cold "$RUNS" 1 "rm -rf $T/valo-rg $T/.valo-rg.* $RG/.git/valo" \
+    "$VALO -q -C $RG build --out $T/valo-rg" || true
+# Every commit a major change: a change view for each page each touched.
+RN=$W/repo-git-notes-1000-2000
+if [ ! -f "$RN/.done" ]; then
+	rm -rf "$RN" && git init -q -b main "$RN" &&
+	git -C "$RG" fast-export main | python3 "$HERE/addnotes.py" |
+	    git -C "$RN" fast-import --quiet &&
+	git -C "$RN" reset -q --hard main &&
+	printf '/.done\n' >"$RN/.git/info/exclude" && touch "$RN/.done"
+fi
+"$VALO" -q -C "$RN" build --out "$T/valo-rn" >/dev/null 2>&1 &&
+	meta change_views "$(find "$T/valo-rn" -path '*/muutoshistoria/*/index.html' | wc -l)"
+hf valo-git-notes "$RUNS" 1 "rm -rf $T/valo-rn $T/.valo-rn.*" \
+    "$VALO -q -C $RN build --out $T/valo-rn" || true
+hf valo-git-notes-nohist "$RUNS" 1 "rm -rf $T/valo-rn $T/.valo-rn.*" \
+    "$VALO -q -C $RN build --no-history --out $T/valo-rn" || true
+rm -rf "$T/valo-git" "$T/hugo-git" "$T/valo-rg" "$T/valo-rn"
 
 # ---- the example site --------------------------------------------------
 if "$VALO" -q -C "$ROOT" build --out "$T/example" >"$R/example.log" 2>&1; then
