@@ -328,12 +328,31 @@ jobs_for(const struct build_opts *o, const struct config *c)
 	return n > 64 ? 64 : n;
 }
 
-/* Links to headings of other pages, now that every page has its ids. */
+/*
+ * Links to headings of other pages, now that every page has its ids:
+ * one map of "page#id" for all of them, so that the check costs the
+ * links plus the headings, never their product.
+ */
 static void
 check_links(const struct site *s, struct diags *d)
 {
-	size_t i, k, j;
+	struct hmap ids = HMAP_INIT;
+	struct arena a = ARENA_INIT;
+	struct buf key = BUF_INIT;
+	size_t i, k;
+	int any = 0;
 
+	for (i = 0; i < s->npages && !any; i++)
+		any = s->pages[i]->nlinks > 0;
+	if (!any)
+		return;
+	for (i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		for (k = 0; k < p->nids; k++) {
+			char *id = arena_printf(&a, "%s#%s", p->src, p->ids[k]);
+			hmap_put(&ids, id, id);
+		}
+	}
 	for (i = 0; i < s->npages; i++) {
 		const struct page *p = s->pages[i];
 		for (k = 0; k < p->nlinks; k++) {
@@ -341,10 +360,9 @@ check_links(const struct site *s, struct diags *d)
 			/* A page that failed has no ids to check against. */
 			if (l->to->ids == NULL)
 				continue;
-			for (j = 0; j < l->to->nids; j++)
-				if (strcmp(l->to->ids[j], l->id) == 0)
-					break;
-			if (j == l->to->nids)
+			buf_reset(&key);
+			buf_printf(&key, "%s#%s", l->to->src, l->id);
+			if (hmap_get(&ids, key.data) == NULL)
 				diag_error(d, p->file, l->line, 0,
 				    "Check the heading's id: its text in lower "
 				    "case, with a for ä and å, o for ö, and - "
@@ -353,6 +371,9 @@ check_links(const struct site *s, struct diags *d)
 				    l->id);
 		}
 	}
+	buf_free(&key);
+	hmap_free(&ids);
+	arena_free(&a);
 }
 
 /*

@@ -728,10 +728,9 @@ markdown_render(const struct site *s, const struct value *i18n,
 
 	/* #links within the page, now that all of its headings are known. */
 	for (i = 0; i < st.nlocal; i++) {
-		for (k = 0; k < r->nheadings; k++)
-			if (strcmp(r->headings[k].id, st.local[i].id) == 0)
-				break;
-		if (k == r->nheadings && strncmp(st.local[i].id, "fn", 2) != 0)
+		/* The heading ids are a map already: no links × headings. */
+		if (hmap_get(&st.ids, st.local[i].id) == NULL &&
+		    strncmp(st.local[i].id, "fn", 2) != 0)
 			diag_error(d, p->file, st.local[i].line, 0,
 			    "Link to a heading of this page by its id: its "
 			    "text in lower case, with a for ä and å, o for ö, "
