@@ -805,7 +805,7 @@ committed(struct repo *r, const git_oid *id)
  */
 static int
 load_history(const struct build_opts *o, const struct config *cfg,
-    struct history *h, struct repo **repo, struct repo **own,
+    int jobs, struct history *h, struct repo **repo, struct repo **own,
     struct diags *d)
 {
 	struct diags quiet = DIAGS_INIT;
@@ -843,6 +843,8 @@ load_history(const struct build_opts *o, const struct config *cfg,
 	}
 	cache = xasprintf("%svalo/history",
 	    git_repository_commondir((*repo)->git));
+	memset(&ho, 0, sizeof(ho));
+	ho.jobs = jobs;
 	ho.trailer = cfg->history_note;
 	ho.cache = cache;
 	rc = history_load(h, *repo, tip, &ho, d);
@@ -1100,8 +1102,8 @@ build_site(const struct build_opts *o, struct build_stats *st,
 		    "theme.", "the theme has no templates for the history of "
 		    "changes: pages show none");
 	else if (cfg.history && d->errors == shared && o->archive == NULL) {
-		have_history = load_history(o, &cfg, &hist, &repo, &own_repo,
-		    d);
+		have_history = load_history(o, &cfg, jobs, &hist, &repo,
+		    &own_repo, d);
 		if (have_history == -1)
 			goto out;
 	}

@@ -3,6 +3,17 @@
  * a tree diff per commit that changed content/, and an index from every
  * path to the changes of the file it names at the tip.
  *
+ * The walk has two halves. The commits are read in order on the calling
+ * thread, each parent's id coming from its child: that plans the work,
+ * one item per commit to compare with its parent. The comparisons, where
+ * the time goes (trees read and inflated from the packs), are made on
+ * several threads at once, each with a repository handle of its own, as
+ * libgit2 objects are not to be shared by threads; they take the items as
+ * they are planned, in blocks of consecutive commits, since a commit's
+ * trees are its parent's, compared next. The results are joined in the
+ * items' order, so that the history, and the cache, are the same bytes
+ * whatever the number of threads.
+ *
  * The records (commits, their changes, shallow boundaries) come out of
  * the walk newest first and are what the cache keeps; the files are
  * worked out from them on every load, as that is cheap and a rename newer
@@ -10,16 +21,22 @@
  */
 #include <sys/stat.h>
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include <git2/sys/odb_backend.h>
+
 #include "history.h"
 #include "repo.h"
 #include "util/buf.h"
 #include "util/mem.h"
+#include "util/pool.h"
 
 /*
  * The cache: CACHE_MAGIC, then (integers little-endian; a string is a
@@ -43,6 +60,21 @@
 #define MIN_MARK	(8 + 4)
 
 #define RECENT_TREES	64
+/*
+ * Threads at most. They read the same packs, whose delta caches libgit2
+ * shares between handles behind locks of its own, and fills faster the
+ * more places of the history are read at once: beyond a few threads that
+ * costs more than it gains.
+ */
+#define MAX_JOBS	8
+/*
+ * Items a thread takes at a time. A block's first commit reads the trees
+ * that the thread before it read for its parent's; 64 keep that a few in
+ * a hundred. A history of one block or less is compared on the calling
+ * thread alone: starting threads would cost more than they save.
+ */
+#define BLOCK		64
+#define NO_FAIL		SIZE_MAX
 
 /* A change found by comparing two trees. */
 struct delta {
@@ -53,10 +85,113 @@ struct delta {
 	git_oid		 new_blob;
 };
 
+/*
+ * A tree as it is stored, with where its entries are: what a comparison
+ * needs, without libgit2's parse into entries of its own, and the bytes
+ * themselves, which two versions of a folder mostly share.
+ */
+struct rent {
+	uint32_t	 start;		/* of the entry in data */
+	uint32_t	 name;		/* of its name, NUL-terminated */
+	uint16_t	 mode;		/* as git_tree_entry_filemode has it */
+};
+
+struct rtree {
+	git_oid		 id;
+	void		*raw;		/* the bytes, from backend... */
+	git_odb_backend	*backend;
+	git_odb_object	*obj;		/* ...or from the odb's cache */
+	const unsigned char *data;	/* raw or obj's */
+	size_t		 size;
+	struct rent	*e;
+	size_t		 n;
+	int		 refs;		/* the recent ring's and callers' */
+};
+
+/* A commit as a comparison needs it: its id (for messages), its tree. */
+struct side {
+	git_oid		 id;
+	git_oid		 tree;
+};
+
+enum item_kind {
+	I_COMPARE,	/* with the first parent (and a merge's others) */
+	I_ROOT,		/* a commit without parents: all of it is added */
+	I_BOUNDARY,	/* a shallow clone's: its files are marked */
+	I_FAIL		/* the walk failed here: err says why */
+};
+
+/*
+ * One commit to compare with its parent, planned by the walk; the thread
+ * that takes it fills in the results. Threads read only the plain fields:
+ * c and when are the walking thread's.
+ */
+struct item {
+	enum item_kind	 kind;
+	git_commit	*c;		/* for the record */
+	git_commit	*when;		/* dates it */
+	struct side	 self;
+	struct side	 parent;	/* the first (I_COMPARE) */
+	struct side	*others;	/* a merge's other parents, present */
+	size_t		 nothers;
+	/*
+	 * Why it failed; set by the walk where reading the parents failed
+	 * (after what the comparison reads first, as the walk once did).
+	 */
+	struct diags	*err;
+	/* Results, in the arrays of worker: */
+	int		 worker;
+	size_t		 changes;
+	size_t		 nchanges;
+	size_t		 marks;
+	size_t		 nmarks;
+};
+
+struct block {
+	size_t		 first;		/* the index of v[0] */
+	size_t		 n;
+	struct item	 v[BLOCK];
+};
+
+struct walk;
+
+/* A thread comparing items, and what it has found. */
+struct worker {
+	struct walk	*w;		/* shared; read only here */
+	git_repository	*git;		/* its own (worker 0: the caller's) */
+	git_odb		*odb;
+	int		 own;		/* git is this one's to free */
+	pthread_t	 thread;
+	struct diags	 d;		/* the item's failure, until moved */
+	struct arena	 arena;		/* the changes' paths */
+	struct hist_change *changes;	/* by item; commit set when joined */
+	size_t		 nchanges;
+	size_t		 capchanges;
+	struct hist_mark *marks;	/* by item; at set when joined */
+	size_t		 nmarks;
+	size_t		 capmarks;
+	struct delta	*ds;		/* the commit's being compared */
+	size_t		 nds;
+	size_t		 capds;
+	size_t		 added;		/* of ds: added files */
+	size_t		 deleted;
+	struct rtree	*recent[RECENT_TREES];	/* see rtree_read */
+	uint32_t	 recentkey[RECENT_TREES];	/* ids' first bytes */
+	size_t		 nextrecent;
+	struct rent	*scratch;	/* for rtree_parse */
+	size_t		 capscratch;
+	/* The last root tree whose content tree was looked up, and that. */
+	git_oid		 memo;
+	git_oid		 memosub;
+	int		 memohas;	/* -1: no memo; 0: no content/ there */
+	struct item	*it;		/* the item being compared */
+};
+
 /* What one load's walk has found, before it joins the cache's records. */
 struct walk {
-	struct history	*h;		/* its arena holds the strings */
+	struct history	*h;		/* its arena: the commits' strings */
 	git_repository	*git;		/* borrowed */
+	char		*gitdir;	/* for the threads' handles */
 	char		*sub;		/* prefix + "content" */
 	const char	*trailer;	/* borrowed; NULL: none */
 	struct diags	*d;
@@ -73,19 +208,22 @@ struct walk {
 	struct hmap	 shallowids;	/* hex ids listed in the shallow file */
 	char		*shallowtext;	/* the file, holding the keys */
 	uint64_t	 shallowkey;	/* its hash, for the cache; 0: none */
-	struct delta	*ds;		/* the commit's being compared */
-	size_t		 nds;
-	size_t		 capds;
-	size_t		 added;		/* of ds: added files */
-	size_t		 deleted;
 	git_diff_options diffopts;
 	git_diff_find_options findopts;
-	git_tree	*recent[RECENT_TREES];	/* see tree_lookup */
-	size_t		 nextrecent;
-	/* The last commit whose content tree was looked up, and that tree. */
-	git_oid		 memo;
-	git_oid		 memosub;
-	int		 memohas;	/* -1: no memo; 0: no content/ there */
+	/* The plan: blocks of items, handed to the workers. */
+	pthread_mutex_t	 lock;		/* guards blocks, nblocks, next, done */
+	pthread_cond_t	 more;		/* a block or the end was published */
+	struct block	**blocks;	/* published, in order */
+	size_t		 nblocks;
+	size_t		 capblocks;
+	size_t		 next;		/* the next block to take */
+	int		 done;		/* the plan is complete */
+	struct block	*cur;		/* being planned, not yet published */
+	size_t		 nitems;
+	atomic_size_t	 fail;		/* the first item that failed */
+	struct worker	*workers;
+	int		 jobs;
+	int		 started;	/* the threads were started */
 };
 
 /* Reads the whole file at path into b; returns 0 or -1. */
@@ -131,71 +269,273 @@ read_shallow(struct walk *w)
 		hmap_set(&w->shallowids, p, p);
 }
 
-/*
- * Finds the id of the content tree of commit c. Returns 1, 0 if the
- * commit has no such folder, or -1 after a diagnostic.
- */
-static int
-content_id(struct walk *w, git_commit *c, git_oid *out)
-{
-	git_tree *root = NULL;
-	git_tree_entry *e = NULL;
-	int rc;
+/* Trees as they are stored. */
 
-	if (w->memohas >= 0 && git_oid_equal(&w->memo, git_commit_id(c))) {
-		git_oid_cpy(out, &w->memosub);
-		return w->memohas;
-	}
-	if (git_commit_tree(&root, c) < 0) {
-		repo_error(w->d, "", "Check the repository with git fsck.",
-		    "cannot read the tree of commit %s",
-		    repo_short(git_commit_id(c)));
-		return -1;
-	}
-	rc = git_tree_entry_bypath(&e, root, w->sub);
-	if (rc == 0 && git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-		git_oid_cpy(out, git_tree_entry_id(e));
-		rc = 1;
-	} else {
-		memset(out, 0, sizeof(*out));
-		rc = 0;
-	}
-	git_tree_entry_free(e);
-	git_tree_free(root);
-	git_oid_cpy(&w->memo, git_commit_id(c));
-	git_oid_cpy(&w->memosub, out);
-	w->memohas = rc;
-	return rc;
+/* The mode git_tree_entry_filemode gives for the stored mode m. */
+static uint16_t
+normal_mode(unsigned m)
+{
+	if ((m & 0170000) == 0040000)
+		return GIT_FILEMODE_TREE;
+	if (m & 0100)
+		return GIT_FILEMODE_BLOB_EXECUTABLE;
+	if ((m & 0170000) == 0160000)
+		return GIT_FILEMODE_COMMIT;
+	if ((m & 0170000) == 0120000)
+		return GIT_FILEMODE_LINK;
+	return GIT_FILEMODE_BLOB;
+}
+
+/* Where entry i of t ends: the next one begins. */
+static size_t
+rent_end(const struct rtree *t, size_t i)
+{
+	return i + 1 < t->n ? t->e[i + 1].start : t->size;
+}
+
+static const char *
+rent_name(const struct rtree *t, size_t i)
+{
+	return (const char *)t->data + t->e[i].name;
+}
+
+static size_t
+rent_namelen(const struct rtree *t, size_t i)
+{
+	return rent_end(t, i) - GIT_OID_RAWSZ - 1 - t->e[i].name;
+}
+
+/* The id of entry i, the last bytes of the entry. */
+static const unsigned char *
+rent_id(const struct rtree *t, size_t i)
+{
+	return t->data + rent_end(t, i) - GIT_OID_RAWSZ;
 }
 
 /*
- * Looks up tree id (NULL: none) for the caller to free. The last
- * RECENT_TREES are kept: a commit's folders are its parent's, compared
- * next, and libgit2 keeps no tree over 4 kB in its cache, so that at
- * 10,000 pages (500 to a folder) every folder was read and inflated
- * twice.
+ * Finds t's entries: "mode name\0id", as libgit2's parse checks them,
+ * into scratch (grown as needed) and then an array of their own, so that
+ * a tree's is allocated once. Returns 0, or -1 if t is not a tree.
  */
 static int
-tree_lookup(struct walk *w, git_tree **t, const git_oid *id)
+rtree_parse(struct rtree *t, struct rent **scratch, size_t *cap)
 {
+	const unsigned char *p = t->data, *end = p + t->size, *start, *nul;
+	struct rent *e;
+	size_t n = 0;
+	unsigned m;
+
+	if (t->size >= UINT32_MAX)
+		return -1;
+	while (p < end) {
+		start = p;
+		/* The modes of files and folders, nearly every entry's. */
+		if (end - p > 7 && memcmp(p, "100644 ", 7) == 0) {
+			m = 0100644;
+			p += 7;
+		} else if (end - p > 6 && memcmp(p, "40000 ", 6) == 0) {
+			m = 040000;
+			p += 6;
+		} else {
+			m = 0;
+			if (*p < '0' || *p > '7')
+				return -1;
+			while (p < end && *p >= '0' && *p <= '7')
+				if ((m = m * 8 + (unsigned)(*p++ - '0')) >
+				    UINT16_MAX)
+					return -1;
+			if (p == end || *p++ != ' ')
+				return -1;
+		}
+		if (p == end ||
+		    (nul = memchr(p, '\0', (size_t)(end - p))) == NULL ||
+		    nul == p || nul - p > UINT16_MAX ||
+		    (size_t)(end - nul - 1) < GIT_OID_RAWSZ)
+			return -1;
+		*scratch = xgrow(*scratch, cap, n + 1, sizeof(**scratch));
+		e = &(*scratch)[n++];
+		e->start = (uint32_t)(start - t->data);
+		e->name = (uint32_t)(p - t->data);
+		e->mode = normal_mode(m);
+		p = nul + 1 + GIT_OID_RAWSZ;
+	}
+	t->n = n;
+	if (n > 0) {
+		t->e = xmalloc(xmul(n, sizeof(*t->e)));
+		memcpy(t->e, *scratch, n * sizeof(*t->e));
+	}
+	return 0;
+}
+
+static void
+rtree_unref(struct rtree *t)
+{
+	if (t == NULL || --t->refs > 0)
+		return;
+	if (t->raw != NULL)
+		git_odb_backend_data_free(t->backend, t->raw);
+	git_odb_object_free(t->obj);
+	free(t->e);
+	free(t);
+}
+
+/*
+ * Reads object id into t straight from the object database's backends,
+ * as git_odb_read does, but not into libgit2's cache: that keeps every
+ * tree under 4 kB, most versions of most folders, each read once here,
+ * and filling that memory page by page took a fifth of the walk. What
+ * the backends do not have (a pack added since, the empty tree) is left
+ * to git_odb_read.
+ */
+static int
+odb_read(struct worker *wk, struct rtree *t, const git_oid *id)
+{
+	git_odb_backend *b;
+	git_object_t type = GIT_OBJECT_INVALID;
+	size_t i, n = git_odb_num_backends(wk->odb), len = 0;
+	void *raw = NULL;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		if (git_odb_get_backend(&b, wk->odb, i) < 0 || b->read == NULL)
+			continue;
+		rc = b->read(&raw, &len, &type, b, id);
+		if (rc == GIT_ENOTFOUND || rc == GIT_PASSTHROUGH)
+			continue;
+		if (rc < 0)
+			return -1;
+		t->raw = raw;
+		t->backend = b;
+		t->data = raw;
+		t->size = len;
+		return type == GIT_OBJECT_TREE ? 0 : -1;
+	}
+	if (git_odb_read(&t->obj, wk->odb, id) < 0)
+		return -1;
+	t->data = git_odb_object_data(t->obj);
+	t->size = git_odb_object_size(t->obj);
+	return git_odb_object_type(t->obj) == GIT_OBJECT_TREE ? 0 : -1;
+}
+
+/*
+ * Reads tree id for the caller to unref; no diagnostic. The last
+ * RECENT_TREES are kept, the only cache (see odb_read): a commit's
+ * folders are its parent's, compared next. Their ids' first bytes are
+ * kept apart, for a scan of four cache lines.
+ */
+static int
+rtree_read(struct worker *wk, struct rtree **out, const git_oid *id)
+{
+	struct rtree *t;
+	uint32_t key;
 	size_t i;
 
-	*t = NULL;
+	*out = NULL;
+	memcpy(&key, id->id, sizeof(key));
+	for (i = 0; i < RECENT_TREES; i++)
+		if (wk->recentkey[i] == key && wk->recent[i] != NULL &&
+		    git_oid_equal(&wk->recent[i]->id, id)) {
+			wk->recent[i]->refs++;
+			*out = wk->recent[i];
+			return 0;
+		}
+	t = xcalloc(1, sizeof(*t));
+	git_oid_cpy(&t->id, id);
+	t->refs = 1;
+	if (odb_read(wk, t, id) < 0 ||
+	    rtree_parse(t, &wk->scratch, &wk->capscratch) < 0) {
+		/* Read, but not a tree (or not one that parses). */
+		if (t->data != NULL)
+			git_error_set_str(GIT_ERROR_INVALID, "not a tree");
+		rtree_unref(t);
+		return -1;
+	}
+	i = wk->nextrecent++ % RECENT_TREES;
+	rtree_unref(wk->recent[i]);
+	wk->recent[i] = t;
+	wk->recentkey[i] = key;
+	t->refs++;
+	*out = t;
+	return 0;
+}
+
+/* Reads tree id (NULL: none, *out NULL) for the caller to unref. */
+static int
+rtree_get(struct worker *wk, struct rtree **out, const git_oid *id)
+{
+	*out = NULL;
 	if (id == NULL)
 		return 0;
-	for (i = 0; i < RECENT_TREES; i++)
-		if (w->recent[i] != NULL &&
-		    git_oid_equal(git_tree_id(w->recent[i]), id))
-			return git_object_dup((git_object **)t,
-			    (git_object *)w->recent[i]);
-	if (git_tree_lookup(t, w->git, id) < 0) {
-		repo_error(w->d, "", "Check the repository with git fsck.",
+	if (rtree_read(wk, out, id) < 0) {
+		repo_error(&wk->d, "", "Check the repository with git fsck.",
 		    "cannot read tree %s", repo_short(id));
 		return -1;
 	}
-	i = w->nextrecent++ % RECENT_TREES;
-	git_tree_free(w->recent[i]);
-	return git_object_dup((git_object **)&w->recent[i], (git_object *)*t);
+	return 0;
+}
+
+/* The entry of t named name (len bytes), or -1. */
+static long
+rtree_find(const struct rtree *t, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (rent_namelen(t, i) == len &&
+		    memcmp(rent_name(t, i), name, len) == 0)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * Finds the id of the content tree of commit s. Returns 1, 0 if the
+ * commit has no such folder, or -1 after a diagnostic. A folder on the
+ * way that cannot be read counts as none, as with git_tree_entry_bypath.
+ */
+static int
+content_of(struct worker *wk, const struct side *s, git_oid *out)
+{
+	struct rtree *t = NULL, *sub;
+	const char *name = wk->w->sub, *slash;
+	size_t len;
+	long k;
+	int rc = 0;
+
+	if (wk->memohas >= 0 && git_oid_equal(&wk->memo, &s->tree)) {
+		git_oid_cpy(out, &wk->memosub);
+		return wk->memohas;
+	}
+	if (rtree_read(wk, &t, &s->tree) < 0) {
+		repo_error(&wk->d, "", "Check the repository with git fsck.",
+		    "cannot read the tree of commit %s", repo_short(&s->id));
+		return -1;
+	}
+	memset(out, 0, sizeof(*out));
+	for (;;) {
+		slash = strchr(name, '/');
+		len = slash ? (size_t)(slash - name) : strlen(name);
+		if ((k = rtree_find(t, name, len)) < 0 ||
+		    t->e[k].mode != GIT_FILEMODE_TREE)
+			break;
+		if (slash == NULL) {
+			git_oid_fromraw(out, rent_id(t, (size_t)k));
+			rc = 1;
+			break;
+		}
+		git_oid_fromraw(out, rent_id(t, (size_t)k));
+		if (rtree_read(wk, &sub, out) < 0)
+			break;
+		rtree_unref(t);
+		t = sub;
+		name = slash + 1;
+	}
+	rtree_unref(t);
+	if (rc == 0)
+		memset(out, 0, sizeof(*out));
+	git_oid_cpy(&wk->memo, &s->tree);
+	git_oid_cpy(&wk->memosub, out);
+	wk->memohas = rc;
+	return rc;
 }
 
 /* The change notes of msg joined with spaces, or NULL: a minor change. */
@@ -264,165 +604,246 @@ is_file(uint16_t mode)
 
 /* Adds a change of the kind k (paths in the arena) to ds. */
 static struct delta *
-add_delta(struct walk *w, enum hist_kind k)
+add_delta(struct worker *wk, enum hist_kind k)
 {
 	struct delta *dl;
 
-	w->ds = xgrow(w->ds, &w->capds, w->nds + 1, sizeof(*w->ds));
-	dl = &w->ds[w->nds++];
+	wk->ds = xgrow(wk->ds, &wk->capds, wk->nds + 1, sizeof(*wk->ds));
+	dl = &wk->ds[wk->nds++];
 	memset(dl, 0, sizeof(*dl));
 	dl->kind = k;
 	if (k == HIST_ADDED)
-		w->added++;
+		wk->added++;
 	else if (k == HIST_DELETED)
-		w->deleted++;
+		wk->deleted++;
 	return dl;
+}
+
+/* path and then entry i's name of t, in the worker's arena. */
+static const char *
+path_of(struct worker *wk, const struct buf *path, const struct rtree *t,
+    size_t i)
+{
+	size_t n = rent_namelen(t, i);
+	char *s = arena_alloc(&wk->arena, xadd(path->len, n + 1));
+
+	if (path->len > 0)
+		memcpy(s, path->data, path->len);
+	memcpy(s + path->len, rent_name(t, i), n);
+	s[path->len + n] = '\0';
+	return s;
 }
 
 /*
  * Orders tree entries as git sorts a tree: by name, a folder's as if it
- * ended in '/'. That differs from strcmp only where one name begins the
- * other, rare enough to find out after strcmp, which is fast on the
- * long alike names of pages.
+ * ended in '/'.
  */
 static int
-entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
+rent_cmp(const struct rtree *ta, size_t i, const struct rtree *tb, size_t j)
 {
-	const char *x = git_tree_entry_name(a), *y = git_tree_entry_name(b);
-	size_t nx, ny, n;
-	int c = strcmp(x, y), cx, cy;
+	size_t nx = rent_namelen(ta, i), ny = rent_namelen(tb, j);
+	size_t n = nx < ny ? nx : ny;
+	const char *x = rent_name(ta, i), *y = rent_name(tb, j);
+	int c = memcmp(x, y, n), cx, cy;
 
-	if (c != 0) {
-		nx = strlen(x);
-		ny = strlen(y);
-		n = nx < ny ? nx : ny;
-		if (nx == ny || memcmp(x, y, n) != 0)
-			return c;
-	} else
-		n = strlen(x);
-	cx = (unsigned char)x[n];
-	cy = (unsigned char)y[n];
-	if (cx == 0 && git_tree_entry_type(a) == GIT_OBJECT_TREE)
-		cx = '/';
-	if (cy == 0 && git_tree_entry_type(b) == GIT_OBJECT_TREE)
-		cy = '/';
+	if (c != 0)
+		return c;
+	cx = n < nx ? (unsigned char)x[n] :
+	    ta->e[i].mode == GIT_FILEMODE_TREE ? '/' : 0;
+	cy = n < ny ? (unsigned char)y[n] :
+	    tb->e[j].mode == GIT_FILEMODE_TREE ? '/' : 0;
 	return cx - cy;
 }
 
-static int diff_trees(struct walk *, const git_oid *, const git_oid *,
+/* The length of the longest common beginning of a and b (n bytes). */
+static size_t
+common_prefix(const unsigned char *a, const unsigned char *b, size_t n)
+{
+	size_t i = 0;
+	uint64_t x, y;
+
+	/* memcmp compares a block many bytes at a time. */
+	while (i + 256 <= n && memcmp(a + i, b + i, 256) == 0)
+		i += 256;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			break;
+	}
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/*
+ * The number of entries, from ta's i-th and tb's j-th on, that the two
+ * trees have byte for byte alike: the same names, modes and ids, nothing
+ * to compare. A commit changes a file or two of a folder, and comparing
+ * the rest as memory is many times faster than entry by entry.
+ */
+static size_t
+same_run(const struct rtree *ta, size_t i, const struct rtree *tb, size_t j)
+{
+	size_t sa = ta->e[i].start, sb = tb->e[j].start, len, lo, hi, mid;
+
+	len = common_prefix(ta->data + sa, tb->data + sb,
+	    ta->size - sa < tb->size - sb ? ta->size - sa : tb->size - sb);
+	if (len < rent_end(ta, i) - sa)
+		return 0;
+	/* The entries of ta that end within the bytes alike. */
+	for (lo = i + 1, hi = ta->n; lo < hi;) {
+		mid = lo + (hi - lo) / 2;
+		if (rent_end(ta, mid) - sa <= len)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Bytes alike parse alike: tb's entries end where ta's do. */
+	if (j + (lo - i) > tb->n ||
+	    rent_end(tb, j + (lo - i) - 1) - sb != rent_end(ta, lo - 1) - sa)
+		return 0;
+	return lo - i;
+}
+
+static int diff_trees(struct worker *, const git_oid *, const git_oid *,
     struct buf *);
 
-/* Entry e of the folder at path is there on one side only. */
+/* Entry i of tree t, in the folder at path, is there on one side only. */
 static int
-one_side(struct walk *w, const git_tree_entry *e, struct buf *path,
-    enum hist_kind k)
+one_side(struct worker *wk, const struct rtree *t, size_t i,
+    struct buf *path, enum hist_kind k)
 {
 	struct delta *dl;
+	git_oid id;
 	size_t len = path->len;
 	int rc;
 
-	if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-		buf_puts(path, git_tree_entry_name(e));
+	git_oid_fromraw(&id, rent_id(t, i));
+	if (t->e[i].mode == GIT_FILEMODE_TREE) {
+		buf_put(path, rent_name(t, i), rent_namelen(t, i));
 		buf_putc(path, '/');
-		rc = diff_trees(w, k == HIST_DELETED ? git_tree_entry_id(e) :
-		    NULL, k == HIST_ADDED ? git_tree_entry_id(e) : NULL, path);
+		rc = diff_trees(wk, k == HIST_DELETED ? &id : NULL,
+		    k == HIST_ADDED ? &id : NULL, path);
 		path->len = len;
 		path->data[len] = '\0';
 		return rc;
 	}
-	if (!is_file(git_tree_entry_filemode(e)))
+	if (!is_file(t->e[i].mode))
 		return 0;
-	dl = add_delta(w, k);
-	dl->path = arena_printf(&w->h->arena, "%s%s",
-	    path->data ? path->data : "", git_tree_entry_name(e));
+	dl = add_delta(wk, k);
+	dl->path = path_of(wk, path, t, i);
 	if (k == HIST_DELETED) {
 		dl->old_path = dl->path;
-		git_oid_cpy(&dl->old_blob, git_tree_entry_id(e));
+		git_oid_cpy(&dl->old_blob, &id);
 	} else
-		git_oid_cpy(&dl->new_blob, git_tree_entry_id(e));
+		git_oid_cpy(&dl->new_blob, &id);
 	return 0;
 }
 
 /*
- * Adds to w->ds the files that differ between trees a and b (NULL: an
+ * Adds to wk->ds the files that differ between trees a and b (NULL: an
  * empty tree), below path. Not git_diff_tree_to_tree: its iterators made
  * it 40 us a commit, nine tenths of a walk; this goes only into the
- * folders whose ids differ, and compares their entries side by side.
+ * folders whose ids differ, and compares their entries side by side,
+ * skipping what is alike byte for byte.
  */
 static int
-diff_trees(struct walk *w, const git_oid *a, const git_oid *b,
+diff_trees(struct worker *wk, const git_oid *a, const git_oid *b,
     struct buf *path)
 {
-	git_tree *ta = NULL, *tb = NULL;
-	const git_tree_entry *ea, *eb;
+	struct rtree *ta = NULL, *tb = NULL;
 	struct delta *dl;
-	size_t i = 0, j = 0, na, nb, len = path->len;
+	git_oid ia, ib;
+	size_t i = 0, j = 0, na, nb, len = path->len, k;
 	int c, rc = -1;
 
-	if (tree_lookup(w, &ta, a) < 0 || tree_lookup(w, &tb, b) < 0)
+	if (rtree_get(wk, &ta, a) < 0 || rtree_get(wk, &tb, b) < 0)
 		goto out;
-	na = ta ? git_tree_entrycount(ta) : 0;
-	nb = tb ? git_tree_entrycount(tb) : 0;
+	na = ta ? ta->n : 0;
+	nb = tb ? tb->n : 0;
 	while (i < na || j < nb) {
-		ea = i < na ? git_tree_entry_byindex(ta, i) : NULL;
-		eb = j < nb ? git_tree_entry_byindex(tb, j) : NULL;
-		c = ea == NULL ? 1 : eb == NULL ? -1 : entry_cmp(ea, eb);
+		if (i < na && j < nb) {
+			k = same_run(ta, i, tb, j);
+			i += k;
+			j += k;
+			if (i == na || j == nb)
+				continue;
+		}
+		c = i == na ? 1 : j == nb ? -1 : rent_cmp(ta, i, tb, j);
 		if (c < 0) {
-			if (one_side(w, ea, path, HIST_DELETED) < 0)
+			if (one_side(wk, ta, i, path, HIST_DELETED) < 0)
 				goto out;
 			i++;
 			continue;
 		}
 		if (c > 0) {
-			if (one_side(w, eb, path, HIST_ADDED) < 0)
+			if (one_side(wk, tb, j, path, HIST_ADDED) < 0)
 				goto out;
 			j++;
 			continue;
 		}
-		i++;
-		j++;
-		if (git_oid_equal(git_tree_entry_id(ea),
-		    git_tree_entry_id(eb)) && git_tree_entry_filemode(ea) ==
-		    git_tree_entry_filemode(eb))
+		k = i++;
+		if (memcmp(rent_id(ta, k), rent_id(tb, j), GIT_OID_RAWSZ) ==
+		    0 && ta->e[k].mode == tb->e[j].mode) {
+			j++;
 			continue;
-		if (git_tree_entry_type(ea) == GIT_OBJECT_TREE &&
-		    git_tree_entry_type(eb) == GIT_OBJECT_TREE) {
-			buf_puts(path, git_tree_entry_name(ea));
+		}
+		git_oid_fromraw(&ia, rent_id(ta, k));
+		git_oid_fromraw(&ib, rent_id(tb, j));
+		if (ta->e[k].mode == GIT_FILEMODE_TREE &&
+		    tb->e[j].mode == GIT_FILEMODE_TREE) {
+			buf_put(path, rent_name(tb, j), rent_namelen(tb, j));
 			buf_putc(path, '/');
-			rc = diff_trees(w, git_tree_entry_id(ea),
-			    git_tree_entry_id(eb), path);
+			rc = diff_trees(wk, &ia, &ib, path);
 			path->len = len;
 			path->data[len] = '\0';
 			if (rc < 0)
 				goto out;
 			rc = -1;
-		} else if (is_file(git_tree_entry_filemode(ea)) &&
-		    is_file(git_tree_entry_filemode(eb))) {
-			dl = add_delta(w, HIST_MODIFIED);
-			dl->path = arena_printf(&w->h->arena, "%s%s",
-			    path->data ? path->data : "",
-			    git_tree_entry_name(eb));
+		} else if (is_file(ta->e[k].mode) && is_file(tb->e[j].mode)) {
+			dl = add_delta(wk, HIST_MODIFIED);
+			dl->path = path_of(wk, path, tb, j);
 			dl->old_path = dl->path;
-			git_oid_cpy(&dl->old_blob, git_tree_entry_id(ea));
-			git_oid_cpy(&dl->new_blob, git_tree_entry_id(eb));
-		} else if (one_side(w, ea, path, HIST_DELETED) < 0 ||
-		    one_side(w, eb, path, HIST_ADDED) < 0)
+			git_oid_cpy(&dl->old_blob, &ia);
+			git_oid_cpy(&dl->new_blob, &ib);
+		} else if (one_side(wk, ta, k, path, HIST_DELETED) < 0 ||
+		    one_side(wk, tb, j, path, HIST_ADDED) < 0)
 			goto out;
+		j++;
 	}
 	rc = 0;
 out:
-	git_tree_free(ta);
-	git_tree_free(tb);
+	rtree_unref(ta);
+	rtree_unref(tb);
 	return rc;
 }
 
 /*
- * Puts in w->ds what git_diff_find_similar finds between trees a and b:
+ * Looks up tree id (NULL: none) through libgit2, for the caller to free:
+ * for what needs its objects (rename detection, merges, boundaries).
+ */
+static int
+tree_lookup(struct worker *wk, git_tree **t, const git_oid *id)
+{
+	*t = NULL;
+	if (id == NULL)
+		return 0;
+	if (git_tree_lookup(t, wk->git, id) < 0) {
+		repo_error(&wk->d, "", "Check the repository with git fsck.",
+		    "cannot read tree %s", repo_short(id));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Puts in wk->ds what git_diff_find_similar finds between trees a and b:
  * renames, exact or of files that changed a little too (half alike).
  * Only for commits that add and delete files, the ones with renames.
  */
 static int
-diff_renames(struct walk *w, const git_oid *a, const git_oid *b)
+diff_renames(struct worker *wk, const git_oid *a, const git_oid *b)
 {
 	git_tree *ta = NULL, *tb = NULL;
 	git_diff *diff = NULL;
@@ -432,11 +853,12 @@ diff_renames(struct walk *w, const git_oid *a, const git_oid *b)
 	size_t i, n;
 	int rc = -1;
 
-	w->nds = w->added = w->deleted = 0;
-	if (tree_lookup(w, &ta, a) < 0 || tree_lookup(w, &tb, b) < 0)
+	wk->nds = wk->added = wk->deleted = 0;
+	if (tree_lookup(wk, &ta, a) < 0 || tree_lookup(wk, &tb, b) < 0)
 		goto out;
-	if (git_diff_tree_to_tree(&diff, w->git, ta, tb, &w->diffopts) < 0 ||
-	    git_diff_find_similar(diff, &w->findopts) < 0)
+	if (git_diff_tree_to_tree(&diff, wk->git, ta, tb,
+	    &wk->w->diffopts) < 0 ||
+	    git_diff_find_similar(diff, &wk->w->findopts) < 0)
 		goto out;
 	n = git_diff_num_deltas(diff);
 	for (i = 0; i < n; i++) {
@@ -461,15 +883,15 @@ diff_renames(struct walk *w, const git_oid *a, const git_oid *b)
 		if ((kind != HIST_DELETED && !is_file(dd->new_file.mode)) ||
 		    (kind != HIST_ADDED && !is_file(dd->old_file.mode)))
 			continue;
-		dl = add_delta(w, kind);
-		dl->path = arena_strdup(&w->h->arena, kind == HIST_DELETED ?
+		dl = add_delta(wk, kind);
+		dl->path = arena_strdup(&wk->arena, kind == HIST_DELETED ?
 		    dd->old_file.path : dd->new_file.path);
 		if (kind == HIST_ADDED)
 			dl->old_path = NULL;
 		else if (strcmp(dd->old_file.path, dl->path) == 0)
 			dl->old_path = dl->path;
 		else
-			dl->old_path = arena_strdup(&w->h->arena,
+			dl->old_path = arena_strdup(&wk->arena,
 			    dd->old_file.path);
 		if (kind != HIST_ADDED)
 			git_oid_cpy(&dl->old_blob, &dd->old_file.id);
@@ -507,52 +929,50 @@ from_parent(git_tree *t, const struct delta *dl)
 }
 
 /*
- * Records what commit c changed between content trees from and to (NULL:
- * none), dated by commit when, leaving out what came as it is from one of
- * the other parents' trees (a merge's).
+ * Records what the item's commit changed between content trees from and
+ * to (NULL: none), leaving out what came as it is from one of the other
+ * parents' trees (a merge's).
  */
 static int
-record(struct walk *w, git_commit *c, git_commit *when, const git_oid *from,
-    const git_oid *to, git_tree **others, size_t nothers)
+record(struct worker *wk, const git_oid *from, const git_oid *to,
+    git_tree **others, size_t nothers)
 {
+	struct item *it = wk->it;
 	struct buf path = BUF_INIT;
 	struct hist_change *ch;
 	const struct delta *dl;
 	size_t i, k;
-	int rc, added = 0;
+	int rc;
 
-	w->nds = w->added = w->deleted = 0;
-	rc = diff_trees(w, from, to, &path);
+	wk->nds = wk->added = wk->deleted = 0;
+	rc = diff_trees(wk, from, to, &path);
 	buf_free(&path);
-	if (rc == 0 && w->added > 0 && w->deleted > 0)
-		rc = diff_renames(w, from, to);
+	if (rc == 0 && wk->added > 0 && wk->deleted > 0)
+		rc = diff_renames(wk, from, to);
 	if (rc < 0) {
-		repo_error(w->d, "", "Check the repository with git fsck.",
+		repo_error(&wk->d, "", "Check the repository with git fsck.",
 		    "cannot compare commit %s with its parent",
-		    repo_short(git_commit_id(c)));
+		    repo_short(&it->self.id));
 		return -1;
 	}
-	for (i = 0; i < w->nds; i++) {
-		dl = &w->ds[i];
+	it->changes = wk->nchanges;
+	for (i = 0; i < wk->nds; i++) {
+		dl = &wk->ds[i];
 		for (k = 0; k < nothers; k++)
 			if (from_parent(others[k], dl))
 				break;
 		if (k < nothers)
 			continue;
-		if (!added) {
-			add_commit(w, c, when);
-			added = 1;
-		}
-		w->changes = xgrow(w->changes, &w->capchanges,
-		    w->nchanges + 1, sizeof(*w->changes));
-		ch = &w->changes[w->nchanges++];
+		wk->changes = xgrow(wk->changes, &wk->capchanges,
+		    wk->nchanges + 1, sizeof(*wk->changes));
+		ch = &wk->changes[wk->nchanges++];
 		memset(ch, 0, sizeof(*ch));
 		ch->kind = dl->kind;
 		ch->path = dl->path;
 		ch->old_path = dl->old_path;
 		git_oid_cpy(&ch->old_blob, &dl->old_blob);
 		git_oid_cpy(&ch->new_blob, &dl->new_blob);
-		w->commits[w->ncommits - 1].nchanges++;
+		it->nchanges++;
 	}
 	return 0;
 }
@@ -560,44 +980,276 @@ record(struct walk *w, git_commit *c, git_commit *when, const git_oid *from,
 static int
 mark_cb(const char *root, const git_tree_entry *e, void *arg)
 {
-	struct walk *w = arg;
+	struct worker *wk = arg;
 	struct hist_mark *m;
 
 	if (!is_file(git_tree_entry_filemode(e)))
 		return 0;
-	w->marks = xgrow(w->marks, &w->capmarks, w->nmarks + 1,
-	    sizeof(*w->marks));
-	m = &w->marks[w->nmarks++];
-	m->at = w->ncommits;
-	m->path = arena_printf(&w->h->arena, "%s%s", root,
+	wk->marks = xgrow(wk->marks, &wk->capmarks, wk->nmarks + 1,
+	    sizeof(*wk->marks));
+	m = &wk->marks[wk->nmarks++];
+	m->at = 0;
+	m->path = arena_printf(&wk->arena, "%s%s", root,
 	    git_tree_entry_name(e));
+	wk->it->nmarks++;
 	return 0;
 }
 
 /*
- * Commit c is as far as a shallow clone goes: what it has was there
- * before what is known, and is marked so; none of it counts as added.
+ * The item's commit is as far as a shallow clone goes: what it has was
+ * there before what is known, and is marked so; none of it counts as
+ * added.
  */
 static int
-boundary(struct walk *w, git_commit *c)
+boundary(struct worker *wk)
 {
 	git_oid id;
 	git_tree *t = NULL;
 	int rc;
 
-	w->shallow = 1;
-	if ((rc = content_id(w, c, &id)) <= 0)
+	wk->it->marks = wk->nmarks;
+	if ((rc = content_of(wk, &wk->it->self, &id)) <= 0)
 		return rc;
-	if (tree_lookup(w, &t, &id) < 0)
+	if (tree_lookup(wk, &t, &id) < 0)
 		return -1;
-	rc = git_tree_walk(t, GIT_TREEWALK_PRE, mark_cb, w);
+	rc = git_tree_walk(t, GIT_TREEWALK_PRE, mark_cb, wk);
 	git_tree_free(t);
 	if (rc < 0) {
-		repo_error(w->d, "", "Check the repository with git fsck.",
+		repo_error(&wk->d, "", "Check the repository with git fsck.",
 		    "cannot read tree %s", repo_short(&id));
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Records the changes of the item's commit against its first parent; a
+ * merge's only where they differ from every parent. Returns 0, or -1
+ * after a diagnostic (in wk->d, or the walk's in it->err).
+ */
+static int
+compare(struct worker *wk, struct item *it)
+{
+	git_tree **others = NULL;
+	git_oid cid, pid, qid;
+	size_t i, nothers = 0;
+	int hc, hp, hq, rc = -1, own = 1;
+
+	wk->it = it;
+	if (it->kind == I_FAIL)
+		return -1;
+	if (it->kind == I_BOUNDARY)
+		return boundary(wk);
+	if ((hc = content_of(wk, &it->self, &cid)) < 0)
+		return -1;
+	if (it->kind == I_ROOT)
+		return hc ? record(wk, NULL, &cid, NULL, 0) : 0;
+	/* The parent's last: it is the memo for the next commit. */
+	if (it->nothers > 0)
+		others = xcalloc(it->nothers, sizeof(*others));
+	for (i = 0; i < it->nothers; i++) {
+		if ((hq = content_of(wk, &it->others[i], &qid)) < 0)
+			goto out;
+		/* A merge of a branch that main had not moved past. */
+		if (hc == hq && (!hc || git_oid_equal(&cid, &qid)))
+			own = 0;
+		if (tree_lookup(wk, &others[nothers], hq ? &qid : NULL) < 0)
+			goto out;
+		nothers++;
+	}
+	/* The walk could not read a parent: after what came before it. */
+	if (it->err != NULL)
+		goto out;
+	if ((hp = content_of(wk, &it->parent, &pid)) < 0)
+		goto out;
+	if (hc == hp && (!hc || git_oid_equal(&cid, &pid)))
+		own = 0;
+	if (own && record(wk, hp ? &pid : NULL, hc ? &cid : NULL,
+	    others, nothers) < 0)
+		goto out;
+	rc = 0;
+out:
+	for (i = 0; i < nothers; i++)
+		git_tree_free(others[i]);
+	free(others);
+	return rc;
+}
+
+/* Compares item at (the at-th of the plan), noting a failure. */
+static void
+work(struct worker *wk, struct item *it, size_t at)
+{
+	size_t f;
+
+	it->worker = (int)(wk - wk->w->workers);
+	it->changes = wk->nchanges;
+	it->marks = wk->nmarks;
+	if (compare(wk, it) == 0)
+		return;
+	/* Its own reason comes first; the walk's was for later. */
+	if (wk->d.len > 0) {
+		if (it->err != NULL) {
+			diags_free(it->err);
+			free(it->err);
+		}
+		it->err = xcalloc(1, sizeof(*it->err));
+		diags_move(it->err, &wk->d);
+	}
+	f = atomic_load(&wk->w->fail);
+	while (at < f && !atomic_compare_exchange_weak(&wk->w->fail, &f, at))
+		;
+}
+
+/*
+ * Compares the items of the blocks as they are published, until the plan
+ * is complete. Items after one that failed are left: the load fails with
+ * the first failure in the plan's order, whichever thread met it.
+ */
+static void
+work_blocks(struct worker *wk)
+{
+	struct walk *w = wk->w;
+	struct block *b;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while (w->next == w->nblocks && !w->done)
+			pthread_cond_wait(&w->more, &w->lock);
+		b = w->next < w->nblocks ? w->blocks[w->next++] : NULL;
+		pthread_mutex_unlock(&w->lock);
+		if (b == NULL)
+			return;
+		for (i = 0; i < b->n; i++) {
+			if (b->first + i > atomic_load(&w->fail))
+				break;
+			work(wk, &b->v[i], b->first + i);
+		}
+	}
+}
+
+/* Lets go of the worker's libgit2 objects, on the thread that used them. */
+static void
+worker_close(struct worker *wk)
+{
+	size_t i;
+
+	for (i = 0; i < RECENT_TREES; i++) {
+		rtree_unref(wk->recent[i]);
+		wk->recent[i] = NULL;
+	}
+	git_odb_free(wk->odb);
+	wk->odb = NULL;
+	if (wk->own)
+		git_repository_free(wk->git);
+	wk->git = NULL;
+}
+
+/*
+ * A thread of the walk: a repository handle of its own on the same
+ * folder, with the repository's configuration (renames follow its
+ * diff.renameLimit). One that cannot be opened leaves the work to the
+ * others; the calling thread works too, so that the walk always ends.
+ */
+static void *
+worker_main(void *arg)
+{
+	struct worker *wk = arg;
+
+	if (git_repository_open_ext(&wk->git, wk->w->gitdir,
+	    GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE,
+	    NULL) < 0)
+		return NULL;
+	wk->own = 1;
+	if (git_repository_odb(&wk->odb, wk->git) == 0)
+		work_blocks(wk);
+	worker_close(wk);
+	return NULL;
+}
+
+static void
+worker_free(struct worker *wk)
+{
+	worker_close(wk);
+	diags_free(&wk->d);
+	arena_free(&wk->arena);
+	free(wk->changes);
+	free(wk->marks);
+	free(wk->ds);
+	free(wk->scratch);
+}
+
+/* The plan: made on the calling thread, from commits. */
+
+/* Starts the threads, once there is a block for them to take. */
+static void
+start_workers(struct walk *w)
+{
+	int i;
+
+	w->started = 1;
+	for (i = 1; i < w->jobs; i++)
+		if (pthread_create(&w->workers[i].thread, NULL, worker_main,
+		    &w->workers[i]) != 0)
+			break;	/* fewer threads is slower, not wrong */
+	w->jobs = i;
+}
+
+/* Hands the block being planned to the workers; last: the plan is done. */
+static void
+publish(struct walk *w, int last)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->cur != NULL) {
+		w->blocks = xgrow(w->blocks, &w->capblocks, w->nblocks + 1,
+		    sizeof(*w->blocks));
+		w->blocks[w->nblocks++] = w->cur;
+		w->cur = NULL;
+	}
+	if (last)
+		w->done = 1;
+	pthread_cond_broadcast(&w->more);
+	pthread_mutex_unlock(&w->lock);
+	if (!last && !w->started)
+		start_workers(w);
+}
+
+/* A new item at the end of the plan: commit c (or NULL), dated by when. */
+static struct item *
+item_new(struct walk *w, enum item_kind kind, git_commit *c,
+    git_commit *when)
+{
+	struct item *it;
+
+	if (w->cur != NULL && w->cur->n == BLOCK)
+		publish(w, 0);
+	if (w->cur == NULL) {
+		w->cur = xcalloc(1, sizeof(*w->cur));
+		w->cur->first = w->nitems;
+	}
+	it = &w->cur->v[w->cur->n++];
+	w->nitems++;
+	it->kind = kind;
+	if (c != NULL) {
+		git_commit_dup(&it->c, c);
+		git_commit_dup(&it->when, when);
+		git_oid_cpy(&it->self.id, git_commit_id(c));
+		git_oid_cpy(&it->self.tree, git_commit_tree_id(c));
+	}
+	return it;
+}
+
+/* The diagnostics of a failure of item it, found by the walk. */
+static struct diags *
+item_err(struct walk *w, struct item *it)
+{
+	size_t f = atomic_load(&w->fail);
+
+	it->err = xcalloc(1, sizeof(*it->err));
+	while (w->nitems - 1 < f &&
+	    !atomic_compare_exchange_weak(&w->fail, &f, w->nitems - 1))
+		;
+	return it->err;
 }
 
 /* Returns 1 if the shallow file lists commit c. */
@@ -613,80 +1265,69 @@ listed_shallow(struct walk *w, git_commit *c)
 }
 
 /*
- * Records the changes of commit c against its first parent, dated by
- * commit when; a merge's only where it differs from every parent.
- * Gives c's first parent in *parent (NULL at a root or a boundary) if
- * parent is not NULL. Returns 0, or -1 after a diagnostic.
+ * Plans the comparison of commit c with its first parent, dated by
+ * commit when: reads its parents. Gives c's first parent in *parent
+ * (NULL at a root or a boundary) if parent is not NULL. Returns 0, or -1
+ * with the failure in the plan.
  */
 static int
-compare(struct walk *w, git_commit *c, git_commit *when, git_commit **parent)
+plan(struct walk *w, git_commit *c, git_commit *when, git_commit **parent)
 {
+	struct item *it;
 	git_commit *p = NULL, *q;
-	git_tree **others = NULL;
-	git_oid cid, pid, qid;
 	unsigned i, np = git_commit_parentcount(c);
-	size_t nothers = 0;
-	int hc, hp, hq, rc = -1, own = 1;
+	int rc;
 
 	if (parent != NULL)
 		*parent = NULL;
-	w->h->walked++;
-	if (listed_shallow(w, c))
-		return boundary(w, c);
-	if ((hc = content_id(w, c, &cid)) < 0)
-		return -1;
-	if (np == 0)
-		return hc ? record(w, c, when, NULL, &cid, NULL, 0) : 0;
-	if ((rc = git_commit_parent(&p, c, 0)) == GIT_ENOTFOUND)
-		return boundary(w, c);
+	if (listed_shallow(w, c)) {
+		w->shallow = 1;
+		item_new(w, I_BOUNDARY, c, when);
+		return 0;
+	}
+	if (np == 0) {
+		item_new(w, I_ROOT, c, when);
+		return 0;
+	}
+	if ((rc = git_commit_parent(&p, c, 0)) == GIT_ENOTFOUND) {
+		w->shallow = 1;
+		item_new(w, I_BOUNDARY, c, when);
+		return 0;
+	}
+	it = item_new(w, I_COMPARE, c, when);
 	if (rc < 0) {
-		repo_error(w->d, "", "Check the repository with git fsck.",
-		    "cannot read the parent of commit %s",
+		repo_error(item_err(w, it), "", "Check the repository with "
+		    "git fsck.", "cannot read the parent of commit %s",
 		    repo_short(git_commit_id(c)));
 		return -1;
 	}
-	rc = -1;
-	/* The parent's first: it is the memo for the next commit. */
 	for (i = 1; i < np; i++) {
-		if ((hq = git_commit_parent(&q, c, i)) == GIT_ENOTFOUND) {
+		if ((rc = git_commit_parent(&q, c, i)) == GIT_ENOTFOUND) {
 			w->shallow = 1;
 			continue;
 		}
-		if (hq < 0) {
-			repo_error(w->d, "", "Check the repository with git "
-			    "fsck.", "cannot read a parent of commit %s",
-			    repo_short(git_commit_id(c)));
-			goto out;
+		if (rc < 0) {
+			repo_error(item_err(w, it), "", "Check the repository "
+			    "with git fsck.", "cannot read a parent of commit "
+			    "%s", repo_short(git_commit_id(c)));
+			git_commit_free(p);
+			return -1;
 		}
-		hq = content_id(w, q, &qid);
+		it->others = xrealloc(it->others,
+		    (it->nothers + 1) * sizeof(*it->others));
+		git_oid_cpy(&it->others[it->nothers].id, git_commit_id(q));
+		git_oid_cpy(&it->others[it->nothers].tree,
+		    git_commit_tree_id(q));
+		it->nothers++;
 		git_commit_free(q);
-		if (hq < 0)
-			goto out;
-		/* A merge of a branch that main had not moved past. */
-		if (hc == hq && (!hc || git_oid_equal(&cid, &qid)))
-			own = 0;
-		others = xrealloc(others, (nothers + 1) * sizeof(*others));
-		if (tree_lookup(w, &others[nothers], hq ? &qid : NULL) < 0)
-			goto out;
-		nothers++;
 	}
-	if ((hp = content_id(w, p, &pid)) < 0)
-		goto out;
-	if (hc == hp && (!hc || git_oid_equal(&cid, &pid)))
-		own = 0;
-	if (own && record(w, c, when, hp ? &pid : NULL, hc ? &cid : NULL,
-	    others, nothers) < 0)
-		goto out;
-	rc = 0;
-out:
-	for (i = 0; i < nothers; i++)
-		git_tree_free(others[i]);
-	free(others);
-	if (rc == 0 && parent != NULL)
+	git_oid_cpy(&it->parent.id, git_commit_id(p));
+	git_oid_cpy(&it->parent.tree, git_commit_tree_id(p));
+	if (parent != NULL)
 		*parent = p;
 	else
 		git_commit_free(p);
-	return rc;
+	return 0;
 }
 
 /*
@@ -867,7 +1508,7 @@ expand(struct walk *w, struct rwalk *r, size_t n)
 }
 
 /*
- * Records the commits that merge m brings in, each dated by m: newest
+ * Plans the commits that merge m brings in, each dated by m: newest
  * first, and never a commit after one of its parents.
  */
 static int
@@ -877,7 +1518,7 @@ bring_in(struct walk *w, git_commit *m)
 	git_commit *b;
 	size_t i, k, n, p, slop = SLOP;
 	unsigned np = git_commit_parentcount(m);
-	int rc = -1;
+	int rc = -1, planned = 0;
 
 	memset(&r, 0, sizeof(r));
 	n = rnode_get(w, &r, git_commit_parent_id(m, 0));
@@ -908,10 +1549,13 @@ bring_in(struct walk *w, git_commit *m)
 		n = heap_pop(&r);
 		if (git_commit_lookup(&b, w->git, &r.v[n].id) < 0)
 			goto out;
-		rc = compare(w, b, m, NULL);
+		rc = plan(w, b, m, NULL);
 		git_commit_free(b);
-		if (rc < 0)
-			return rc;
+		if (rc < 0) {
+			/* The plan says why. */
+			planned = 1;
+			goto out;
+		}
 		rc = -1;
 		for (k = 0; k < r.v[n].nparents; k++) {
 			p = r.par[r.v[n].parents + k];
@@ -923,8 +1567,9 @@ bring_in(struct walk *w, git_commit *m)
 	}
 	rc = 0;
 out:
-	if (rc < 0)
-		repo_error(w->d, "", "Check the repository with git fsck.",
+	if (rc < 0 && !planned)
+		repo_error(item_err(w, item_new(w, I_FAIL, NULL, NULL)), "",
+		    "Check the repository with git fsck.",
 		    "cannot walk the commits that merge %s brings in",
 		    repo_short(git_commit_id(m)));
 	free(r.v);
@@ -936,8 +1581,10 @@ out:
 }
 
 /*
- * Walks the first-parent line from tip until commit stop (not included;
- * NULL: none), recording into w. Sets *met if stop was reached.
+ * Plans the first-parent line from tip until commit stop (not included;
+ * NULL: none). Sets *met if stop was reached. Returns 0 (a failure on
+ * the way is in the plan, and ends it), or -1 after a diagnostic if the
+ * tip cannot be read.
  */
 static int
 walk_line(struct walk *w, const git_oid *tip, const git_oid *stop, int *met)
@@ -951,23 +1598,116 @@ walk_line(struct walk *w, const git_oid *tip, const git_oid *stop, int *met)
 		    "cannot read commit %s", repo_short(tip));
 		return -1;
 	}
-	while (c != NULL) {
+	/* A thread's failure ends the walk too: the load fails. */
+	while (c != NULL && atomic_load(&w->fail) == NO_FAIL) {
 		if (stop != NULL && git_oid_equal(git_commit_id(c), stop)) {
 			*met = 1;
 			break;
 		}
 		merge = git_commit_parentcount(c) > 1;
-		if (compare(w, c, c, &p) < 0 ||
+		if (plan(w, c, c, &p) < 0 ||
 		    (merge && p != NULL && bring_in(w, c) < 0)) {
 			git_commit_free(p);
-			git_commit_free(c);
-			return -1;
+			break;
 		}
 		git_commit_free(c);
 		c = p;
 	}
 	git_commit_free(c);
 	return 0;
+}
+
+/*
+ * Joins the items' results in the plan's order, on the calling thread:
+ * the records of the commits that changed something, their changes, the
+ * boundaries' marks. Returns 0, or -1 with the first item's failure.
+ */
+static int
+collect(struct walk *w)
+{
+	const struct worker *wk;
+	struct hist_mark *m;
+	struct item *it;
+	size_t b, i, k;
+
+	for (b = 0; b < w->nblocks; b++)
+		for (i = 0; i < w->blocks[b]->n; i++) {
+			it = &w->blocks[b]->v[i];
+			if (it->err != NULL) {
+				diags_move(w->d, it->err);
+				return -1;
+			}
+			w->h->walked++;
+			wk = &w->workers[it->worker];
+			for (k = 0; k < it->nmarks; k++) {
+				w->marks = xgrow(w->marks, &w->capmarks,
+				    w->nmarks + 1, sizeof(*w->marks));
+				m = &w->marks[w->nmarks++];
+				*m = wk->marks[it->marks + k];
+				m->at = w->ncommits;
+			}
+			if (it->nchanges == 0)
+				continue;
+			add_commit(w, it->c, it->when);
+			w->changes = xgrow(w->changes, &w->capchanges,
+			    w->nchanges + it->nchanges, sizeof(*w->changes));
+			memcpy(w->changes + w->nchanges,
+			    wk->changes + it->changes,
+			    it->nchanges * sizeof(*w->changes));
+			w->nchanges += it->nchanges;
+			w->commits[w->ncommits - 1].nchanges = it->nchanges;
+		}
+	return 0;
+}
+
+/*
+ * Walks: plans the items on this thread while the workers compare them,
+ * then compares what is left, and joins the results. Returns 0, or -1
+ * after a diagnostic.
+ */
+static int
+walk(struct walk *w, const git_oid *tip, const git_oid *stop, int *met)
+{
+	int i, rc;
+
+	rc = walk_line(w, tip, stop, met);
+	publish(w, 1);
+	work_blocks(&w->workers[0]);
+	for (i = 1; w->started && i < w->jobs; i++)
+		pthread_join(w->workers[i].thread, NULL);
+	worker_close(&w->workers[0]);
+	if (rc < 0)
+		return -1;
+	return collect(w);
+}
+
+/* Frees the plan and the workers (their arenas unless handed over). */
+static void
+walk_free(struct walk *w)
+{
+	struct item *it;
+	size_t b, i;
+	int k;
+
+	for (b = 0; b < w->nblocks; b++) {
+		for (i = 0; i < w->blocks[b]->n; i++) {
+			it = &w->blocks[b]->v[i];
+			git_commit_free(it->c);
+			git_commit_free(it->when);
+			free(it->others);
+			if (it->err != NULL) {
+				diags_free(it->err);
+				free(it->err);
+			}
+		}
+		free(w->blocks[b]);
+	}
+	free(w->blocks);
+	for (k = 0; w->workers != NULL && k < w->jobs; k++)
+		worker_free(&w->workers[k]);
+	free(w->workers);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->more);
 }
 
 /* Points the commits at their changes and the changes at their commits. */
@@ -1094,6 +1834,8 @@ index_files(struct history *h)
 void
 history_free(struct history *h)
 {
+	size_t i;
+
 	if (h == NULL)
 		return;
 	free(h->commits);
@@ -1103,6 +1845,9 @@ history_free(struct history *h)
 	free(h->vall);
 	hmap_free(&h->by_path);
 	arena_free(&h->arena);
+	for (i = 0; i < h->narenas; i++)
+		arena_free(&h->arenas[i]);
+	free(h->arenas);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -1472,17 +2217,29 @@ history_load(struct history *h, struct repo *r, const git_oid *tip,
 	struct walk w;
 	struct buf b = BUF_INIT;
 	git_oid cached;
-	size_t i;
-	int have = 0, met = 0, rc = -1, shallow = 0;
+	int have = 0, met = 0, rc = -1, shallow = 0, i;
 
 	memset(h, 0, sizeof(*h));
 	memset(&w, 0, sizeof(w));
 	w.h = h;
 	w.git = r->git;
+	w.gitdir = xstrdup(git_repository_path(r->git));
 	w.sub = xasprintf("%scontent", r->prefix);
 	w.trailer = o->trailer;
 	w.d = d;
-	w.memohas = -1;
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_cond_init(&w.more, NULL);
+	atomic_init(&w.fail, NO_FAIL);
+	w.jobs = o->jobs > 0 ? o->jobs : pool_cores();
+	if (w.jobs > MAX_JOBS)
+		w.jobs = MAX_JOBS;
+	w.workers = xcalloc((size_t)w.jobs, sizeof(*w.workers));
+	for (i = 0; i < w.jobs; i++) {
+		w.workers[i].w = &w;
+		w.workers[i].memohas = -1;
+	}
+	/* The calling thread's worker uses the caller's handle. */
+	w.workers[0].git = r->git;
 	read_shallow(&w);
 	if (git_diff_options_init(&w.diffopts, GIT_DIFF_OPTIONS_VERSION) < 0 ||
 	    git_diff_find_options_init(&w.findopts,
@@ -1509,7 +2266,13 @@ history_load(struct history *h, struct repo *r, const git_oid *tip,
 		rc = 0;
 		goto out;
 	}
-	if (walk_line(&w, tip, have ? &cached : NULL, &met) < 0) {
+	if (git_repository_odb(&w.workers[0].odb, r->git) < 0) {
+		repo_error(d, "", "Check the repository with git fsck.",
+		    "cannot open the object database");
+		history_free(h);
+		goto out;
+	}
+	if (walk(&w, tip, have ? &cached : NULL, &met) < 0) {
 		history_free(h);
 		goto out;
 	}
@@ -1517,6 +2280,12 @@ history_load(struct history *h, struct repo *r, const git_oid *tip,
 	h->shallow = w.shallow || (have && met && shallow);
 	join(h, &w, have && met);
 	git_oid_cpy(&h->tip, tip);
+	/* The changes' paths are in the workers' arenas: the history's now. */
+	h->arenas = xcalloc((size_t)w.jobs, sizeof(*h->arenas));
+	for (i = 0; i < w.jobs; i++) {
+		h->arenas[h->narenas++] = w.workers[i].arena;
+		memset(&w.workers[i].arena, 0, sizeof(w.workers[i].arena));
+	}
 	if (link_records(h) < 0) {
 		/* The walk makes the counts; they always add up. */
 		history_free(h);
@@ -1529,14 +2298,13 @@ history_load(struct history *h, struct repo *r, const git_oid *tip,
 		cache_save(h, o->cache, o->trailer, r->prefix, w.shallowkey);
 	rc = 0;
 out:
+	walk_free(&w);
 	hmap_free(&w.shallowids);
 	free(w.shallowtext);
-	for (i = 0; i < RECENT_TREES; i++)
-		git_tree_free(w.recent[i]);
-	free(w.ds);
 	free(w.commits);
 	free(w.changes);
 	free(w.marks);
 	free(w.sub);
+	free(w.gitdir);
 	return rc;
 }

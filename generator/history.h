@@ -103,6 +103,8 @@ struct history {
 	size_t			 nmarks;
 	const struct hist_change **vall;	/* every files[].v */
 	struct arena		 arena;		/* strings */
+	struct arena		*arenas;	/* the walk threads' strings */
+	size_t			 narenas;
 };
 
 struct history_opts {
@@ -113,6 +115,11 @@ struct history_opts {
 	 * ignored and replaced. Its folder is made if missing.
 	 */
 	const char	*cache;
+	/*
+	 * Threads for comparing commits: 0 for one a core (8 at most). The
+	 * history is the same whatever the number.
+	 */
+	int		 jobs;
 };
 
 /*

@@ -130,6 +130,9 @@ teardown(struct fixture *f)
 	remove_tree(f->root);
 }
 
+/* Threads for load_at: 0, one a core, unless a test says otherwise. */
+static int load_jobs;
+
 /*
  * Loads the history of the site in folder site (of the repository) at
  * ref, with cache file cache (NULL: none). Returns 0.
@@ -145,8 +148,10 @@ load_at(struct history *h, const char *site, const char *ref,
 	int rc = -1;
 
 	memset(h, 0, sizeof(*h));
+	memset(&o, 0, sizeof(o));
 	o.trailer = trailer;
 	o.cache = cache;
+	o.jobs = load_jobs;
 	if ((r = repo_open(site, &d)) != NULL &&
 	    (c = repo_commit(r, ref, &d)) != NULL)
 		rc = history_load(h, r, git_commit_id(c), &o, &d);
@@ -820,6 +825,161 @@ TEST(history_shallow_clone_of_a_merge)
 	}
 	history_free(&h);
 	free(args);
+	free(clone);
+	teardown(&f);
+}
+
+/*
+ * Writes to path a fast-import stream of n commits on main, one every
+ * 1000 s from time t: edits, additions, deletions, renames (exact and
+ * with an edit) in five folders, notes on some, and a branch of six
+ * commits from commit 40 merged at commit 71.
+ */
+static void
+many_commits(const char *path, long t, int n)
+{
+	struct buf b = BUF_INIT;
+	const char *dirs[] = { "a", "b", "c/d", "e", "f" };
+	char *moving[64], *body;
+	int i, k, nmoving = 0, first = 0, mark = 0, merge = 0;
+
+	for (i = 1; i <= n; i++) {
+		mark++;
+		if (i == 71) {
+			/* The branch, from commit 40, then its merge. */
+			for (k = 0; k < 6; k++, mark++) {
+				buf_printf(&b, "commit refs/heads/haara\n"
+				    "mark :%d\ncommitter Aino Aalto "
+				    "<aino@example.fi> %ld +0200\ndata <<EOM\n"
+				    "Haarassa %d\n\nMuutos: haara %d\nEOM\n",
+				    mark, t + 1000L * (40 + k) + 500, k, k);
+				if (k == 0)
+					buf_printf(&b, "from :40\n");
+				buf_printf(&b, "M 100644 inline "
+				    "content/h%d.md\n"
+				    "data <<EOD\nhaara %d\nEOD\n"
+				    "M 100644 inline content/a/p0.md\n"
+				    "data <<EOD\nhaarasta %d\nEOD\n", k, k, k);
+			}
+			merge = mark - 1;
+		}
+		buf_printf(&b, "commit refs/heads/main\nmark :%d\n"
+		    "committer Aino Aalto <aino@example.fi> %ld +0200\n"
+		    "data <<EOM\nMuutos %d\n%sEOM\n", mark, t + 1000L * i, i,
+		    i % 3 == 0 ? "\nMuutos: kolmas\n" : "");
+		if (i > 1)
+			buf_printf(&b, "from :%d\n", i == 71 ? 70 : mark - 1);
+		if (merge) {
+			buf_printf(&b, "merge :%d\n", merge);
+			merge = 0;
+		}
+		for (k = 0; k < 2; k++)
+			buf_printf(&b, "M 100644 inline content/%s/p%d.md\n"
+			    "data <<EOD\nsivu %d, versio %d\nEOD\n",
+			    dirs[(i + k) % 5], (i * 7 + k) % 30, k, i);
+		if (i % 13 == 0)
+			buf_printf(&b, "D content/%s/p%d.md\n", dirs[i % 5],
+			    (i * 3) % 30);
+		/* Pages to move: long enough to be found half alike. */
+		if ((i == 1 || i % 10 == 0) && nmoving < 64) {
+			moving[nmoving] = xasprintf("content/%s/s%d.md",
+			    dirs[i % 5], i);
+			body = lines(20, "");
+			buf_printf(&b, "M 100644 inline %s\ndata %zu\n%s\n",
+			    moving[nmoving++], strlen(body), body);
+			free(body);
+		}
+		if (i % 17 == 0 && first < nmoving) {
+			body = xasprintf("content/%s/r%d.md", dirs[(i + 1) % 5],
+			    i);
+			buf_printf(&b, "R %s %s\n", moving[first], body);
+			free(moving[first]);
+			moving[first] = body;
+			first++;
+		} else if (i % 23 == 0 && first < nmoving) {
+			body = lines(20, "Muokattu.\n");
+			buf_printf(&b, "D %s\nM 100644 inline "
+			    "content/siirretty%d.md\ndata %zu\n%s\n",
+			    moving[first], i, strlen(body), body);
+			free(body);
+			first++;
+		}
+	}
+	for (k = 0; k < nmoving; k++)
+		free(moving[k]);
+	put_bytes(path, b.data, b.len);
+	buf_free(&b);
+}
+
+/* Loads with jobs threads and cache (removed first); returns 0. */
+static int
+load_with(struct history *h, const char *site, const char *cache,
+    int jobs, struct buf *bytes)
+{
+	int rc;
+
+	unlink(cache);
+	load_jobs = jobs;
+	rc = load_at(h, site, "HEAD", "Muutos", cache);
+	load_jobs = 0;
+	CHECK(get_bytes(cache, bytes) == 0 && bytes->len > 0);
+	return rc;
+}
+
+TEST(history_threads_make_the_same_history)
+{
+	struct fixture f;
+	struct history one, four;
+	struct buf b1 = BUF_INIT, b4 = BUF_INIT;
+	char *stream, *args, *c1, *c4, *clone;
+
+	if (setup(&f) < 0)
+		return;
+	stream = xasprintf("%s/stream", f.root);
+	c1 = xasprintf("%s/cache1", f.root);
+	c4 = xasprintf("%s/cache4", f.root);
+	clone = xasprintf("%s/klooni", f.root);
+	many_commits(stream, f.t, 300);
+	args = xasprintf("fast-import --quiet <'%s'", stream);
+	CHECK(git(&f, NULL, args) == 0);
+	free(args);
+	memset(&one, 0, sizeof(one));
+	memset(&four, 0, sizeof(four));
+	/* Blocks of 64 commits: several threads take part. */
+	if (load_with(&one, f.repo, c1, 1, &b1) == 0 &&
+	    load_with(&four, f.repo, c4, 4, &b4) == 0) {
+		CHECK(one.walked == 306 && four.walked == 306);
+		CHECK(one.ncommits == 306);
+		CHECK(same_history(&one, &four));
+		CHECK(b1.len == b4.len && memcmp(b1.data, b4.data, b1.len) ==
+		    0);
+		/* A rename with an edit, found on whichever thread. */
+		CHECK(history_file(&one, "siirretty23.md") != NULL &&
+		    history_file(&one, "siirretty23.md")->v[0]->kind ==
+		    HIST_RENAMED);
+		CHECK(history_file(&one, "h5.md") != NULL);
+	}
+	history_free(&one);
+	history_free(&four);
+	/* A shallow clone: the boundary is far down the line. */
+	args = xasprintf("clone -q --depth 200 file://%s %s", f.repo, clone);
+	CHECK(git(&f, f.root, args) == 0);
+	free(args);
+	if (load_with(&one, clone, c1, 1, &b1) == 0 &&
+	    load_with(&four, clone, c4, 4, &b4) == 0) {
+		CHECK(one.shallow == 1 && one.nmarks > 0);
+		CHECK(one.walked > 64 && one.walked == four.walked);
+		CHECK(same_history(&one, &four));
+		CHECK(b1.len == b4.len && memcmp(b1.data, b4.data, b1.len) ==
+		    0);
+	}
+	history_free(&one);
+	history_free(&four);
+	buf_free(&b1);
+	buf_free(&b4);
+	free(stream);
+	free(c1);
+	free(c4);
 	free(clone);
 	teardown(&f);
 }
