@@ -336,23 +336,23 @@ jobs_for(const struct build_opts *o, const struct config *c)
 static void
 check_links(const struct site *s, struct diags *d)
 {
-	struct hmap ids = HMAP_INIT;
+	struct hmap ids = HMAP_INIT, targets = HMAP_INIT;
 	struct arena a = ARENA_INIT;
 	struct buf key = BUF_INIT;
-	size_t i, k;
-	int any = 0;
+	size_t i, k, j;
 
-	for (i = 0; i < s->npages && !any; i++)
-		any = s->pages[i]->nlinks > 0;
-	if (!any)
-		return;
-	for (i = 0; i < s->npages; i++) {
-		const struct page *p = s->pages[i];
-		for (k = 0; k < p->nids; k++) {
-			char *id = arena_printf(&a, "%s#%s", p->src, p->ids[k]);
-			hmap_put(&ids, id, id);
+	/* Only the ids of pages that are linked to: most have no links. */
+	for (i = 0; i < s->npages; i++)
+		for (k = 0; k < s->pages[i]->nlinks; k++) {
+			const struct page *to = s->pages[i]->links[k].to;
+			if (hmap_put(&targets, to->src, (void *)to) != NULL)
+				continue;
+			for (j = 0; j < to->nids; j++) {
+				char *id = arena_printf(&a, "%s#%s", to->src,
+				    to->ids[j]);
+				hmap_put(&ids, id, id);
+			}
 		}
-	}
 	for (i = 0; i < s->npages; i++) {
 		const struct page *p = s->pages[i];
 		for (k = 0; k < p->nlinks; k++) {
@@ -373,6 +373,7 @@ check_links(const struct site *s, struct diags *d)
 	}
 	buf_free(&key);
 	hmap_free(&ids);
+	hmap_free(&targets);
 	arena_free(&a);
 }
 
