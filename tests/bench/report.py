@@ -326,6 +326,20 @@ def report(d):
         if hg and hgi:
             p("Hugo's GitInfo cost: %.2f× its plain build." % (hgi["wall"] / hg["wall"]))
         p("")
+        ln, lh, lc = g("valo-git10-nohist"), g("valo-git10-hist"), g("valo-git10-hist-cold")
+        if ln:
+            p("10,000 pages, 20,000 commits (BENCH_LARGE=1):")
+            p("")
+            p("| what | runs | wall s, median (min–max) | CPU s | peak MiB | × without history |")
+            p("|---|---|---|---|---|---|")
+            for s_, base, label in ((ln, None, "Valo `--no-history`"),
+                                    (lh, ln, "Valo with history (walk cached)"),
+                                    (lc, ln, "Valo with history, cold")):
+                if s_:
+                    p("| %s | %d | %s | %s | %s | %s |" % (
+                        label, s_["n"], wall_cell(s_), f2(s_["cpu"]), f2(s_["peak"], 0),
+                        "%.2f×" % (s_["wall"] / base["wall"]) if base else "-"))
+            p("")
 
     e = g("example")
     if e:

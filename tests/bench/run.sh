@@ -400,6 +400,28 @@ hf valo-git-notes "$RUNS" 1 "rm -rf $T/valo-rn $T/.valo-rn.*" \
 hf valo-git-notes-nohist "$RUNS" 1 "rm -rf $T/valo-rn $T/.valo-rn.*" \
     "$VALO -q -C $RN build --no-history --out $T/valo-rn" || true
 rm -rf "$T/valo-git" "$T/hugo-git" "$T/valo-rg" "$T/valo-rn"
+# 10,000 pages and 20,000 commits with BENCH_LARGE=1 (generating the
+# corpus takes about 20 minutes; it is kept).
+if [ "$LARGE" = 1 ]; then
+	G10=$W/corpus-git-10000-20000 RG10=$W/repo-git-10000-20000
+	corpus "$G10" --pages 10000 --commits 20000
+	if [ ! -f "$RG10/.done" ]; then
+		rm -rf "$RG10" && git clone -q "$G10" "$RG10" &&
+		cp -r "$ROOT/themes" "$RG10/" &&
+		sed 's/^theme = .*/theme = default/' "$HERE/site/site.conf" >"$RG10/site.conf" &&
+		printf '/.done\n' >"$RG10/.git/info/exclude" &&
+		git -C "$RG10" add site.conf themes &&
+		git -C "$RG10" -c user.name=Bench -c user.email=b@example.fi commit -q -m Asetukset &&
+		touch "$RG10/.done"
+	fi
+	hf valo-git10-nohist 3 1 "rm -rf $T/valo-rg $T/.valo-rg.*" \
+	    "$VALO -q -C $RG10 build --no-history --out $T/valo-rg" || true
+	hf valo-git10-hist 3 1 "rm -rf $T/valo-rg $T/.valo-rg.*" \
+	    "$VALO -q -C $RG10 build --out $T/valo-rg" || true
+	hf valo-git10-hist-cold 3 1 "rm -rf $T/valo-rg $T/.valo-rg.* $RG10/.git/valo" \
+	    "$VALO -q -C $RG10 build --out $T/valo-rg" || true
+	rm -rf "$T/valo-rg"
+fi
 
 # ---- the example site --------------------------------------------------
 if "$VALO" -q -C "$ROOT" build --out "$T/example" >"$R/example.log" 2>&1; then
