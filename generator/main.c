@@ -2,11 +2,13 @@
  * valo: the command line. Parses arguments, runs a command and prints its
  * diagnostics; the only part of Valo that prints or exits.
  */
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,7 @@
 #include "config.h"
 #include "mustache.h"
 #include "publish.h"
+#include "serve.h"
 #include "source.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -40,6 +43,7 @@ static const char usage_main[] =
 "  check    check every page, link, template and data file; write nothing\n"
 "  new      create a page from its section's archetype\n"
 "  publish  build a commit and commit the site to a branch (pages)\n"
+"  serve    preview the site at http://127.0.0.1:1313/, rebuilt on save\n"
 "\n"
 "options:\n"
 "  -C DIR         the site folder\n"
@@ -98,6 +102,21 @@ static const char usage_new[] =
 "Creates content/SECTION/NAME.md from themes/THEME/archetypes/SECTION.md,\n"
 "or from default.md, with the title made from NAME and today's date.\n"
 "Never overwrites a file.\n";
+
+static const char usage_serve[] =
+"usage: valo serve [--port N] [--bind ADDR] [--drafts] [--source REF]\n"
+"\n"
+"Builds the site into memory and serves it for previewing. Saving a file\n"
+"rebuilds the site and reloads the pages open in the browser; while the\n"
+"site has errors, its pages list them. Nothing is written to disk.\n"
+"Ctrl-C stops.\n"
+"\n"
+"  --port N        the port (default 1313; 0: any free one)\n"
+"  --bind ADDR     the address to listen on (default 127.0.0.1, this\n"
+"                  computer only); any other lets the network see drafts\n"
+"  --drafts        include pages marked draft: true\n"
+"  --source REF    serve the site as it was at commit REF of its git\n"
+"                  repository; then changes to the files are not followed\n";
 
 struct cli {
 	const char	*root;
@@ -474,6 +493,112 @@ out:
 	return rc;
 }
 
+static void
+serve_built(unsigned n, double ms, struct diags *d, void *arg)
+{
+	struct cli *c = arg;
+
+	/* The warnings once, then one line a rebuild unless it failed. */
+	if (d->errors || (n == 1 && !c->quiet))
+		report(d, c);
+	if (!d->errors && !c->quiet)
+		fprintf(stderr, "valo: %s in %.0f ms\n",
+		    n == 1 ? "built" : "rebuilt", ms);
+}
+
+static void
+serve_listening(const char *url, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "valo: serving %s (Ctrl-C stops)\n", url);
+}
+
+static int
+cmd_serve(struct cli *c, int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "drafts", no_argument, NULL, 'd' },
+		{ "source", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct serve_opts o;
+	struct diags d = DIAGS_INIT;
+	sigset_t stop;
+	char *end;
+	long port;
+	int ch, fd, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.root = c->root;
+	o.port = 1313;
+	o.built = serve_built;
+	o.listening = serve_listening;
+	o.arg = c;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			port = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || port < 0 ||
+			    port > 65535) {
+				fputs("valo: --port takes 0 to 65535\n", stderr);
+				return EXIT_USAGE;
+			}
+			o.port = (int)port;
+			break;
+		case 'b':
+			o.bind = optarg;
+			break;
+		case 'd':
+			o.drafts = 1;
+			break;
+		case 's':
+			o.ref = optarg;
+			break;
+		case 'h':
+			fputs(usage_serve, stdout);
+			return 0;
+		default:
+			fputs(usage_serve, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage_serve, stderr);
+		return EXIT_USAGE;
+	}
+	if (o.bind != NULL && strcmp(o.bind, "127.0.0.1") != 0 &&
+	    strcmp(o.bind, "::1") != 0)
+		fprintf(stderr, "valo: warning: serving on %s: others on the "
+		    "network can see the site, drafts included\n", o.bind);
+	/*
+	 * Blocked before the server's threads start, so that they inherit
+	 * the mask and Ctrl-C reaches serve_run through the descriptor. A
+	 * shell starts a background job with SIGINT ignored, and an ignored
+	 * signal never reaches a signalfd: the defaults come back first.
+	 */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &stop, NULL) == -1 ||
+	    (fd = signalfd(-1, &stop, SFD_CLOEXEC)) == -1) {
+		fprintf(stderr, "valo: cannot take Ctrl-C: %s\n",
+		    strerror(errno));
+		return EXIT_CONTENT;
+	}
+	rc = serve_run(&o, fd, &d) == -1 ? EXIT_CONTENT : 0;
+	close(fd);
+	if (report(&d, c) != 0)
+		rc = EXIT_CONTENT;
+	diags_free(&d);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -522,6 +647,8 @@ main(int argc, char *argv[])
 		return cmd_new(&c, argc - i, argv + i);
 	if (strcmp(argv[i], "publish") == 0)
 		return cmd_publish(&c, argc - i, argv + i);
+	if (strcmp(argv[i], "serve") == 0)
+		return cmd_serve(&c, argc - i, argv + i);
 	fprintf(stderr, "valo: unknown command \"%s\"\n%s", argv[i],
 	    usage_main);
 	return EXIT_USAGE;
