@@ -6,7 +6,8 @@
 # 2. builds the example site with VALO into build/browser-site;
 # 3. html-validate over every .html file of the output;
 # 4. node --test tests/browser/ (headless Chromium: axe-core, narrow
-#    screens, keyboard, no JavaScript, 404, screenshots in build/screenshots).
+#    screens, keyboard, no JavaScript, 404, screenshots in build/screenshots;
+#    and valo serve's live reload, with VALO as the binary).
 # Exits non-zero if anything fails. node --test prints last, so its
 # "# pass N" and "# fail N" lines end the output.
 set -u
@@ -60,7 +61,7 @@ echo "browser: html-validate"
 node "$HERE/validate.mjs" "$SITE"
 validate=$?
 
-VALO_SITE_DIR=$SITE node --test --test-reporter=tap "$HERE/"
+VALO=$VALO VALO_SITE_DIR=$SITE node --test --test-reporter=tap "$HERE/"
 tests=$?
 
 [ "$validate" = 0 ] && [ "$tests" = 0 ]
