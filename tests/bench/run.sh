@@ -91,6 +91,21 @@ corpus() {
 	touch "$dir/.done"
 }
 
+# history_repo CORPUS DIR: the corpus repository cloned to DIR, with the
+# bench settings (default theme) and the themes committed on top, without
+# a change note; made once and kept.
+history_repo() {
+	local g=$1 r=$2
+	[ -f "$r/.done" ] && return 0
+	rm -rf "$r" && git clone -q "$g" "$r" &&
+	cp -r "$ROOT/themes" "$r/" &&
+	sed 's/^theme = .*/theme = default/' "$HERE/site/site.conf" >"$r/site.conf" &&
+	printf '/.done\n' >"$r/.git/info/exclude" &&
+	git -C "$r" add site.conf themes &&
+	git -C "$r" -c user.name=Bench -c user.email=b@example.fi commit -q -m Asetukset &&
+	touch "$r/.done"
+}
+
 # The Valo site of a corpus: site.conf + themes/ from tests/bench/site,
 # content/ a symlink to the corpus's content (Valo reads through it).
 valo_site() {
@@ -369,15 +384,7 @@ hf git-log "$RUNS" 1 true "git -C $G log --name-only --format=%H >/dev/null" || 
 # cloned, with settings and the default theme committed on top (no note).
 # The history cost is the ratio of the two; "cold" has no walk cache.
 RG=$W/repo-git-1000-2000
-if [ ! -f "$RG/.done" ]; then
-	rm -rf "$RG" && git clone -q "$G" "$RG" &&
-	cp -r "$ROOT/themes" "$RG/" &&
-	sed 's/^theme = .*/theme = default/' "$HERE/site/site.conf" >"$RG/site.conf" &&
-	printf '/.done\n' >"$RG/.git/info/exclude" &&
-	git -C "$RG" add site.conf themes &&
-	git -C "$RG" -c user.name=Bench -c user.email=b@example.fi commit -q -m Asetukset &&
-	touch "$RG/.done"
-fi
+history_repo "$G" "$RG"
 hf valo-git-nohist "$RUNS" 1 "rm -rf $T/valo-rg $T/.valo-rg.*" \
     "$VALO -q -C $RG build --no-history --out $T/valo-rg" || true
 hf valo-git-hist "$RUNS" 1 "rm -rf $T/valo-rg $T/.valo-rg.*" \
@@ -405,15 +412,7 @@ rm -rf "$T/valo-git" "$T/hugo-git" "$T/valo-rg" "$T/valo-rn"
 if [ "$LARGE" = 1 ]; then
 	G10=$W/corpus-git-10000-20000 RG10=$W/repo-git-10000-20000
 	corpus "$G10" --pages 10000 --commits 20000
-	if [ ! -f "$RG10/.done" ]; then
-		rm -rf "$RG10" && git clone -q "$G10" "$RG10" &&
-		cp -r "$ROOT/themes" "$RG10/" &&
-		sed 's/^theme = .*/theme = default/' "$HERE/site/site.conf" >"$RG10/site.conf" &&
-		printf '/.done\n' >"$RG10/.git/info/exclude" &&
-		git -C "$RG10" add site.conf themes &&
-		git -C "$RG10" -c user.name=Bench -c user.email=b@example.fi commit -q -m Asetukset &&
-		touch "$RG10/.done"
-	fi
+	history_repo "$G10" "$RG10"
 	hf valo-git10-nohist 3 1 "rm -rf $T/valo-rg $T/.valo-rg.*" \
 	    "$VALO -q -C $RG10 build --no-history --out $T/valo-rg" || true
 	hf valo-git10-hist 3 1 "rm -rf $T/valo-rg $T/.valo-rg.*" \
