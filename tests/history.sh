@@ -327,5 +327,14 @@ run -C "$WORK/untracked" build
 [ "$status" = 0 ] && [ "$(grep -c 'pages show no history' "$WORK/err")" = 1 ] && ok ||
 	{ no "an uncommitted site folder inside a repository: status $status"; errs; }
 
+# Markup in a change is text in its change view too, as on the page.
+printf '\n<script>alert(1)</script> <img src=x onerror=alert(2)>\n' >>"$site/content/arvot.md"
+commit 12 "Merkintää" "Muutos: Arvoihin lisättiin merkintää."
+run -q -C "$site" build
+[ "$status" = 0 ] && ok || { no "build after a commit with markup: status $status"; errs; }
+v=$P/arvot/muutoshistoria/$(id HEAD)/index.html
+has "$v" '&lt;script&gt;alert(1)&lt;/script&gt;' && ! grep -qi '<script\|<img src=x' "$v" && ok ||
+	no "the change view of a commit with markup holds it live"
+
 echo "history: $pass passed, $fail failed"
 [ "$fail" = 0 ]
