@@ -336,5 +336,18 @@ v=$P/arvot/muutoshistoria/$(id HEAD)/index.html
 has "$v" '&lt;script&gt;alert(1)&lt;/script&gt;' && ! grep -qi '<script\|<img src=x' "$v" && ok ||
 	no "the change view of a commit with markup holds it live"
 
+# A draft, dated and committed, claims no publication in a preview.
+printf -- '---\ntitle: Luonnos\ndate: 2026-02-01\ndraft: true\n---\nKesken.\n' >"$site/content/osio/luonnos.md"
+commit 13 "Luonnos"
+run -q -C "$site" build --drafts --out "$site/out-drafts"
+[ "$status" = 0 ] && [ -f "$site/out-drafts/osio/luonnos/index.html" ] && ok ||
+	{ no "build --drafts: status $status"; errs; }
+has "$site/out-drafts/osio/luonnos/index.html" 'Julkaistu' &&
+	no "a draft page says it was published" || ok
+grep -q 'href="/osio/luonnos/"' "$site/out-drafts/osio/index.html" && ok ||
+	no "the section's list of pages does not show the draft"
+sed -n '/href="\/osio\/luonnos\/"/,/<\/li>/p' "$site/out-drafts/osio/index.html" | grep -q 'Julkaistu' &&
+	no "the list of pages says a draft was published" || ok
+
 echo "history: $pass passed, $fail failed"
 [ "$fail" = 0 ]
