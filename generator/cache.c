@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "config.h"
 #include "util/buf.h"
 #include "util/mem.h"
 
@@ -15,18 +16,6 @@
  */
 #define CACHE_MAGIC	"valo-cache 4"
 
-static uint64_t
-mix(uint64_t h, const void *p, size_t n)
-{
-	return (h ^ hash_bytes(p, n)) * 0x100000001b3ULL + 1;
-}
-
-static uint64_t
-mix_str(uint64_t h, const char *s)
-{
-	return mix(h, s ? s : "\1", s ? strlen(s) + 1 : 1);
-}
-
 uint64_t
 cache_key(const struct site *s, uint64_t theme_hash)
 {
@@ -34,27 +23,20 @@ cache_key(const struct site *s, uint64_t theme_hash)
 	uint64_t h = 0;
 	size_t i;
 
-	h = mix_str(h, CACHE_MAGIC " " VALO_VERSION);
-	h = mix_str(h, c->title);
-	h = mix_str(h, c->description);
-	h = mix_str(h, c->base_url);
-	h = mix_str(h, c->language);
-	h = mix_str(h, c->theme);
-	h = mix_str(h, c->feedback_email);
-	h = mix(h, &c->unsafe_html, sizeof(c->unsafe_html));
-	h = mix(h, &c->drafts, sizeof(c->drafts));
-	h = mix(h, &theme_hash, sizeof(theme_hash));
-	h = mix(h, &s->data_hash, sizeof(s->data_hash));
+	h = hash_mix_str(h, CACHE_MAGIC " " VALO_VERSION);
+	h = config_hash(c) ^ h;
+	h = hash_mix(h, &theme_hash, sizeof(theme_hash));
+	h = hash_mix(h, &s->data_hash, sizeof(s->data_hash));
 	/* Menus, lists, neighbours and links all come from these. */
 	for (i = 0; i < s->npages; i++) {
-		h = mix_str(h, s->pages[i]->src);
-		h = mix(h, &s->pages[i]->fm_hash, sizeof(uint64_t));
+		h = hash_mix_str(h, s->pages[i]->src);
+		h = hash_mix(h, &s->pages[i]->fm_hash, sizeof(uint64_t));
 	}
 	for (i = 0; i < s->ndrafts; i++)
-		h = mix_str(h, s->drafts[i]->src);
+		h = hash_mix_str(h, s->drafts[i]->src);
 	/* Links to files are checked against the list of files. */
 	for (i = 0; i < s->content.len; i++)
-		h = mix_str(h, s->content.v[i].path);
+		h = hash_mix_str(h, s->content.v[i].path);
 	return h;
 }
 

@@ -2095,7 +2095,8 @@ chart_spec(struct block *k, struct buf *out)
 int
 chart_block(struct arena *a, const char *kind, const char *spec, size_t len,
     const char *file, unsigned spec_line, const struct value *data,
-    const struct value *i18n, struct buf *out, struct diags *diags)
+    const struct value *i18n, struct buf *out, const char **dname,
+    struct diags *diags)
 {
 	struct block k;
 	size_t start = out->len;
@@ -2134,6 +2135,8 @@ chart_block(struct arena *a, const char *kind, const char *spec, size_t len,
 	}
 	rc = table ? table_block(&k, out) : chart_spec(&k, out);
 out:
+	if (dname != NULL)
+		*dname = k.dname;
 	if (rc != 0) {
 		out->len = start;
 		if (out->data != NULL)

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "util/buf.h"
+#include "util/hmap.h"
 #include "util/mem.h"
 
 enum key_type { KEY_STRING, KEY_BOOL, KEY_INT };
@@ -262,4 +263,24 @@ config_free(struct config *cfg)
 	free(cfg->history_note);
 	free(cfg->versions);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+uint64_t
+config_hash(const struct config *c)
+{
+	uint64_t h = 0;
+
+	h = hash_mix_str(h, c->title);
+	h = hash_mix_str(h, c->description);
+	h = hash_mix_str(h, c->base_url);
+	h = hash_mix_str(h, c->language);
+	h = hash_mix_str(h, c->theme);
+	h = hash_mix_str(h, c->feedback_email);
+	h = hash_mix(h, &c->unsafe_html, sizeof(c->unsafe_html));
+	h = hash_mix(h, &c->drafts, sizeof(c->drafts));
+	h = hash_mix(h, &c->history, sizeof(c->history));
+	h = hash_mix_str(h, c->history_note);
+	h = hash_mix(h, &c->history_authors, sizeof(c->history_authors));
+	h = hash_mix_str(h, c->versions);
+	return h;
 }

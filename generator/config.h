@@ -6,6 +6,7 @@
 #define VALO_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "source.h"
 #include "util/diag.h"
@@ -45,5 +46,8 @@ int	config_parse(struct config *, const char *text, size_t len,
 /* Replaces base_url (and base_path) after checking it; -1 if invalid. */
 int	config_set_base_url(struct config *, const char *, struct diags *);
 void	config_free(struct config *);
+
+/* A hash of every setting that can change what a page looks like. */
+uint64_t	config_hash(const struct config *);
 
 #endif

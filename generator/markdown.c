@@ -84,6 +84,8 @@ struct md_state {
 	struct md_result	*res;
 	size_t			 capheadings;
 	size_t			 capfragments;
+	size_t			 caplinked;
+	size_t			 capdata;
 	struct buf		 tmp;
 	unsigned		 warned_line;
 	unsigned		 depth;		/* of lists and quotes */
@@ -341,6 +343,23 @@ is_draft(const struct site *s, const struct page *p)
 	return 0;
 }
 
+/* Notes that the body read page to's address and title. */
+static void
+read_page(struct md_state *st, struct page *to)
+{
+	struct md_result *r = st->res;
+
+	size_t c;
+
+	if (r->nlinked == st->caplinked) {
+		c = st->caplinked ? st->caplinked * 2 : 8;
+		r->linked = arena_realloc(st->arena, r->linked,
+		    st->caplinked * sizeof(*r->linked), c * sizeof(*r->linked));
+		st->caplinked = c;
+	}
+	r->linked[r->nlinked++] = to;
+}
+
 /*
  * A relative link written as an address ("../arvot/") rather than a file:
  * resolved the way a browser would, from the page's own URL, and checked
@@ -365,6 +384,9 @@ url_link(struct md_state *st, cmark_node *n, const char *url, size_t plen,
 	}
 	dir = arena_printf(st->arena, "/%s%s", b->data, b->len ? "/" : "");
 	to = hmap_get(&st->site->by_url, dir);
+	st->res->files = 1;
+	if (to != NULL)
+		read_page(st, to);
 	if (to == NULL) {
 		diag_error(st->diags, st->page->file, line, 0,
 		    "Check the address, or link to the page's .md file "
@@ -416,6 +438,10 @@ link(struct md_state *st, cmark_node *n)
 	path = arena_strndup(st->arena, b->data, b->len);
 	if (plen > 3 && strncmp(url + plen - 3, ".md", 3) == 0) {
 		to = site_page(st->site, path);
+		if (to == NULL || is_draft(st->site, to))
+			st->res->files = 1;
+		else
+			read_page(st, to);
 		if (to == NULL || (is_draft(st->site, to))) {
 			diag_error(st->diags, st->page->file, line, 0,
 			    to ? "Publish that page first, or remove the link." :
@@ -436,6 +462,7 @@ link(struct md_state *st, cmark_node *n)
 		cmark_node_set_url(n, b->data);
 		return 0;
 	}
+	st->res->files = 1;
 	if (hmap_get(&st->site->published, path) == NULL) {
 		size_t i;
 		for (i = 0; i < st->site->content.len; i++)
@@ -528,7 +555,8 @@ block(struct md_state *st, cmark_node *n)
 	const char *lit = cmark_node_get_literal(n);
 	struct buf out = BUF_INIT;
 	cmark_node *html = NULL;
-	const char *kind = NULL;
+	const char *kind = NULL, *dname = NULL;
+	struct md_result *r = st->res;
 
 	if (info && strcmp(info, "chart") == 0)
 		kind = "chart";
@@ -538,8 +566,18 @@ block(struct md_state *st, cmark_node *n)
 		return NULL;
 	if (chart_block(st->arena, kind, lit ? lit : "", lit ? strlen(lit) : 0,
 	    st->page->file, node_line(st, n) + 1, st->site->data, st->i18n,
-	    &out, st->diags) == 0)
+	    &out, &dname, st->diags) == 0)
 		html = html_node(out.data ? out.data : "");
+	if (dname != NULL) {
+		if (r->ndata == st->capdata) {
+			size_t c = st->capdata ? st->capdata * 2 : 4;
+			r->data = arena_realloc(st->arena, r->data,
+			    st->capdata * sizeof(*r->data), c *
+			    sizeof(*r->data));
+			st->capdata = c;
+		}
+		r->data[r->ndata++] = dname;
+	}
 	buf_free(&out);
 	return html;
 }

@@ -35,6 +35,13 @@ struct md_result {
 	size_t			 nheadings;
 	struct md_fragment	*fragments;
 	size_t			 nfragments;
+	/* What the body read of the site, besides its own text. */
+	struct page		**linked;	/* pages it links to */
+	size_t			 nlinked;
+	const char		**data;		/* data its blocks asked for */
+	size_t			 ndata;
+	int			 files;		/* it looked up files, drafts
+						   or addresses */
 };
 
 /*

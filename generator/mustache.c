@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "mustache.h"
+#include "util/hmap.h"
 #include "util/mem.h"
 
 /* Deeper expansions than this are an error, not a stack overflow. */
@@ -164,6 +165,7 @@ struct render {
 	unsigned		  depth;
 	unsigned		  level;
 	unsigned long		  steps;	/* nodes rendered */
+	const struct mu_trace	 *trace;	/* or NULL */
 	char			 *err;
 	const struct value	 *stk0[32];
 	char			  ind0[128];
@@ -1184,14 +1186,27 @@ lookup(const struct render *r, const struct mu_tpl *t, const struct node *n)
 	uint32_t k;
 
 	/* {{.}}: a template without dotted names may have no parts at all. */
-	if (n->nparts == 0)
-		return r->stk[r->nstk - 1];
+	if (n->nparts == 0) {
+		v = r->stk[r->nstk - 1];
+		if (r->trace && v == r->trace->watch && r->trace->key)
+			r->trace->key(r->trace->arg, "", 0);
+		return v;
+	}
 	p = t->parts + n->part;
 	for (i = r->nstk; i-- > 0;)
 		if ((v = value_getn(r->stk[i], p[0].s, p[0].len)) != NULL)
 			break;
-	for (k = 1; v != NULL && k < n->nparts; k++)
+	if (r->trace && r->trace->key && v != NULL && i < r->nstk &&
+	    r->stk[i] == r->trace->watch)
+		r->trace->key(r->trace->arg, p[0].s, p[0].len);
+	for (k = 1; v != NULL && k < n->nparts; k++) {
+		if (r->trace && r->trace->key && v == r->trace->watch)
+			r->trace->key(r->trace->arg, p[k].s, p[k].len);
 		v = value_getn(v, p[k].s, p[k].len);
+	}
+	/* The whole map, for a section or a partial to look into. */
+	if (r->trace && r->trace->key && v != NULL && v == r->trace->watch)
+		r->trace->key(r->trace->arg, "", 0);
 	return v;
 }
 
@@ -1283,6 +1298,8 @@ expand(struct render *r, const struct mu_tpl *t, uint32_t i,
 		tt = find(r->set, n->s, n->len, NULL);
 	if (tt == NULL)
 		return 0;
+	if (r->trace && r->trace->tpl)
+		r->trace->tpl(r->trace->arg, tt->name, tt->namelen);
 	if (r->depth >= MU_MAX_DEPTH) {
 		r->err = xasprintf("%s:%u:%u: {{%s%s%.*s}} nests templates "
 		    "more than %d deep; does a template include itself "
@@ -1420,6 +1437,34 @@ int
 mu_render(const struct mu_set *set, const char *name,
     const struct value *ctx, struct buf *out, char **err)
 {
+	return mu_render_traced(set, name, ctx, out, err, NULL);
+}
+
+size_t
+mu_set_len(const struct mu_set *set)
+{
+	return set->len;
+}
+
+const char *
+mu_set_name(const struct mu_set *set, size_t i)
+{
+	return set->v[i]->name;
+}
+
+uint64_t
+mu_set_hash(const struct mu_set *set, const char *name)
+{
+	const struct mu_tpl *t = find(set, name, strlen(name), NULL);
+
+	return t ? hash_bytes(t->src, strlen(t->src)) | 1 : 0;
+}
+
+int
+mu_render_traced(const struct mu_set *set, const char *name,
+    const struct value *ctx, struct buf *out, char **err,
+    const struct mu_trace *trace)
+{
 	const struct mu_tpl *t;
 	struct render r;
 	size_t start = out->len;
@@ -1434,6 +1479,9 @@ mu_render(const struct mu_set *set, const char *name,
 	memset(&r, 0, sizeof(r));
 	r.set = set;
 	r.out = out;
+	r.trace = trace;
+	if (trace && trace->tpl)
+		trace->tpl(trace->arg, t->name, t->namelen);
 	r.stk = r.stk0;
 	r.stkcap = sizeof(r.stk0) / sizeof(r.stk0[0]);
 	r.ind = r.ind0;

@@ -10,6 +10,7 @@
 #define VALO_MUSTACHE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/buf.h"
 #include "util/diag.h"
@@ -45,5 +46,32 @@ size_t	 mu_set_check(const struct mu_set *, struct diags *);
  */
 int	 mu_render(const struct mu_set *, const char *name,
 	    const struct value *ctx, struct buf *out, char **err);
+
+/*
+ * What a render read, told as it happens: every template it expanded
+ * (the first included), and each key of the map watch that a name
+ * looked into ("" when the map itself was used whole). For recording
+ * what a page depends on; either function may be NULL.
+ */
+struct mu_trace {
+	void			(*tpl)(void *arg, const char *name,
+				    size_t len);
+	void			(*key)(void *arg, const char *key,
+				    size_t len);
+	const struct value	*watch;
+	void			*arg;
+};
+
+/* mu_render, telling trace (which may be NULL) what it reads. */
+int	 mu_render_traced(const struct mu_set *, const char *name,
+	    const struct value *ctx, struct buf *out, char **err,
+	    const struct mu_trace *trace);
+
+/* The number of templates, and the name of the i-th (in name order). */
+size_t		 mu_set_len(const struct mu_set *);
+const char	*mu_set_name(const struct mu_set *, size_t i);
+
+/* A hash of template name's source, or 0 if there is no such template. */
+uint64_t mu_set_hash(const struct mu_set *, const char *name);
 
 #endif

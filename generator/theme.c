@@ -60,7 +60,8 @@ theme_load(struct theme *t, struct source *src, struct arena *a,
 		    "language the theme has.",
 		    "the theme has no strings for language \"%s\"", lang);
 	} else {
-		h = hash_bytes(b.data, b.len) ^ (h * 31);
+		t->strings_hash = hash_bytes(b.data, b.len);
+		h = t->strings_hash ^ (h * 31);
 		t->i18n = yaml_parse(a, b.data, b.len, file, 0, d);
 		if (t->i18n != NULL && t->i18n->type != VAL_MAP) {
 			diag_error(d, file, 1, 1, "Write key: text lines.",

@@ -19,6 +19,7 @@ struct theme {
 	struct value		*i18n;		/* key -> text, in the arena */
 	struct source_list	 statics;	/* below dir/static */
 	uint64_t		 hash;		/* of templates and strings */
+	uint64_t		 strings_hash;	/* of the strings alone */
 };
 
 /*

@@ -18,6 +18,18 @@ hash_bytes(const void *p, size_t n)
 	return h;
 }
 
+uint64_t
+hash_mix(uint64_t h, const void *p, size_t n)
+{
+	return (h ^ hash_bytes(p, n)) * 0x100000001b3ULL + 1;
+}
+
+uint64_t
+hash_mix_str(uint64_t h, const char *s)
+{
+	return hash_mix(h, s ? s : "\1", s ? strlen(s) + 1 : 1);
+}
+
 static struct hmap_slot *
 find(const struct hmap_slot *slots, size_t cap, const char *key, uint64_t h)
 {

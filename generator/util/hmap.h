@@ -24,6 +24,9 @@ struct hmap {
 #define HMAP_INIT { NULL, 0, 0 }
 
 uint64_t	 hash_bytes(const void *, size_t);
+/* h with n bytes at p mixed in; hash_mix_str tells NULL from "". */
+uint64_t	 hash_mix(uint64_t h, const void *p, size_t n);
+uint64_t	 hash_mix_str(uint64_t h, const char *s);
 /* Returns the value stored under key, or NULL. */
 void		*hmap_get(const struct hmap *, const char *key);
 /*

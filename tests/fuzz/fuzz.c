@@ -400,7 +400,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < 2; i++) {
 			buf_reset(&out);
 			chart_block(&a, kinds[i], s, size, "fuzz.md", 1,
-			    fz.site.data, fz.i18n, &out, &d);
+			    fz.site.data, fz.i18n, &out, NULL, &d);
 		}
 		buf_free(&out);
 	}

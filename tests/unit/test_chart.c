@@ -60,7 +60,7 @@ static int
 render(struct fix *f, const char *kind, const char *spec)
 {
 	return chart_block(&f->a, kind, spec, strlen(spec), "page.md", 12,
-	    f->data, f->i18n, &f->out, &f->d);
+	    f->data, f->i18n, &f->out, NULL, &f->d);
 }
 
 static const char *
@@ -337,7 +337,7 @@ TEST(chart_pattern_ids_unique_per_chart)
 
 	fix_init(&f);
 	CHECK(chart_block(&f.a, "chart", spec, strlen(spec), "page.md", 40,
-	    f.data, NULL, &f.out, &f.d) == 0);
+	    f.data, NULL, &f.out, NULL, &f.d) == 0);
 	CHECK(render(&f, "chart", spec) == 0);
 	CHECK(has(&f, "id=\"chart-L40-p0\""));
 	CHECK(has(&f, "id=\"chart-L12-p0\""));
