@@ -12,6 +12,7 @@
 #include "config.h"
 #include "content.h"
 #include "data.h"
+#include "deps.h"
 #include "history.h"
 #include "markdown.h"
 #include "output.h"
@@ -40,6 +41,7 @@ struct worker {
 	struct buf	 html;
 	struct diags	 diags;
 	struct output_cursor cursor;	/* when it writes pages itself */
+	struct deps	 deps;		/* what the page read (live builds) */
 };
 
 /* What became of a page in a worker, the first number of its result. */
@@ -61,10 +63,45 @@ struct job {
 	struct page	*page;
 	enum job_kind	 kind;
 	size_t		 k;
+	size_t		 rec;		/* its record, in a live build */
+};
+
+/*
+ * A live build's record of one file it rendered or took over: what the
+ * file read, so that the next build knows whether it still stands.
+ */
+struct record {
+	char		*rel;
+	struct page	*page;
+	enum job_kind	 kind;
+	size_t		 k;
+	struct deps	 deps;
+	int		 failed;	/* it did not render: no file */
 };
 
 struct build {
-	const struct build_opts	*opts;
+	struct build_opts	 o;		/* the caller's, copied */
+	const struct build_opts	*opts;		/* &o */
+	struct config		 cfg;
+	struct source		*own_src;
+	struct output		*own_out;
+	char			*outdir;
+	struct site		 site_store;
+	int			 site_init;
+	struct theme		 theme;
+	struct cache		 cache_store;
+	struct history		 hist;
+	int			 have_history;
+	struct repo		*repo;
+	struct repo		*own_repo;
+	struct page_history	*ph;
+	/* Live builds: a record per file rendered from a page, by rel. */
+	struct record		*recs;
+	size_t			 nrecs;
+	size_t			 caprecs;
+	struct hmap		 by_rel;
+	struct prints		 prints;	/* of every input, as read */
+	const struct build	*prev;		/* while building: the last */
 	struct site		*site;
 	struct render_env	 env;
 	struct output		*out;
@@ -167,6 +204,7 @@ render_child(void *arg, size_t i, struct buf *out)
 	char *rel;
 
 	memset(&md, 0, sizeof(md));
+	w->deps.len = 0;
 	if (j->kind == JOB_PAGE)
 		rc = render_page(&b->env, p, &w->arena, &w->src, &w->html,
 		    &md, &w->diags);
@@ -222,6 +260,8 @@ render_child(void *arg, size_t i, struct buf *out)
 		put_str(out, g->msg);
 		put_str(out, g->hint);
 	}
+	put_u32(out, (uint32_t)w->deps.len);
+	buf_put(out, w->deps.v, w->deps.len * sizeof(*w->deps.v));
 	diags_free(&w->diags);
 	if (j->kind == JOB_PAGE)
 		page_forget(p);
@@ -238,7 +278,7 @@ render_done(void *arg, size_t i, const char *data, size_t len)
 	struct reader r = { data, data + len };
 	struct timespec now;
 	uint32_t ok, hlen, n, k;
-	size_t errors = b->diags.len;
+	size_t errors = b->diags.len, errs = b->diags.errors;
 	const char *html;
 	char *rel;
 
@@ -277,6 +317,20 @@ render_done(void *arg, size_t i, const char *data, size_t len)
 		free(file);
 		free(msg);
 		free(hint);
+	}
+	n = get_u32(&r);
+	if (b->recs != NULL) {
+		struct record *rec = &b->recs[j->rec];
+		for (k = 0; k < n && (size_t)(r.end - r.p) >= sizeof(uint64_t);
+		    k++) {
+			uint64_t key;
+			memcpy(&key, r.p, sizeof(key));
+			r.p += sizeof(key);
+			deps_add_key(&rec->deps, key);
+		}
+		deps_tidy(&rec->deps);
+		rec->failed = ok == PAGE_FAILED || ok == PAGE_UNWRITTEN ||
+		    b->diags.errors != errs;
 	}
 	if (j->kind == JOB_PAGE)
 		b->rendered++;
@@ -390,7 +444,10 @@ racy_item(void *arg, int worker, size_t i)
 
 	(void)worker;
 	memset(&one.worker, 0, sizeof(one.worker));
+	if (b->env.deps != NULL)
+		one.env.deps = &one.worker.deps;
 	render_child(&one, i, &b->racy[i]);
+	deps_free(&one.worker.deps);
 	arena_free(&one.worker.arena);
 	buf_free(&one.worker.src);
 	buf_free(&one.worker.html);
@@ -413,20 +470,90 @@ render_racy(struct build *b, int jobs)
 	return rc;
 }
 
+/* A live build's record of job j, at rel (which it takes). */
+static size_t
+record(struct build *b, const struct job *j, char *rel)
+{
+	struct record *r;
+
+	b->recs = xgrow(b->recs, &b->caprecs, b->nrecs + 1, sizeof(*b->recs));
+	r = &b->recs[b->nrecs];
+	memset(r, 0, sizeof(*r));
+	r->rel = rel;
+	r->page = j->page;
+	r->kind = j->kind;
+	r->k = j->k;
+	return b->nrecs++;
+}
+
+/*
+ * Takes file r over from the build before if nothing it read has
+ * changed since: its output, what it read and, for a page, its heading
+ * ids and links (to this build's pages of the same sources).
+ */
+static int
+take_over(struct build *b, struct record *r)
+{
+	const struct build *pv = b->prev;
+	const struct record *old;
+	struct page *p = r->page, *to;
+	size_t i;
+
+	if (pv == NULL || (old = hmap_get(&pv->by_rel, r->rel)) == NULL ||
+	    old->failed || old->kind != r->kind || old->k != r->k ||
+	    strcmp(old->page->src, p->src) != 0 ||
+	    deps_stale(&old->deps, &pv->prints, &b->prints))
+		return 0;
+	if (r->kind == JOB_PAGE)
+		for (i = 0; i < old->page->nlinks; i++)
+			if (site_page(b->site, old->page->links[i].to->src) ==
+			    NULL)
+				return 0;
+	if (output_keep(b->out, &b->cursor, r->rel) == -1)
+		return 0;
+	for (i = 0; i < old->deps.len; i++)
+		deps_add_key(&r->deps, old->deps.v[i]);
+	if (r->kind != JOB_PAGE)
+		return 1;
+	page_forget(p);
+	p->ids = xcalloc(old->page->nids ? old->page->nids : 1,
+	    sizeof(*p->ids));
+	for (i = 0; i < old->page->nids; i++)
+		p->ids[p->nids++] = xstrdup(old->page->ids[i]);
+	p->links = xcalloc(old->page->nlinks ? old->page->nlinks : 1,
+	    sizeof(*p->links));
+	for (i = 0; i < old->page->nlinks; i++) {
+		const struct page_link *l = &old->page->links[i];
+		to = site_page(b->site, l->to->src);
+		p->links[p->nlinks].to = to;
+		p->links[p->nlinks].line = l->line;
+		p->links[p->nlinks++].id = xstrdup(l->id);
+	}
+	p->clean = old->page->clean;
+	return 1;
+}
+
 /*
  * Queues job (p, kind, k) unless the rebuild cache says its old file
- * stands: a history page or change view depends on nothing the cache key
- * does not cover (the key has the history's tip).
+ * stands (a history page or change view depends on nothing the cache key
+ * does not cover: the key has the history's tip), or, in a live build,
+ * nothing it read has changed since the build before.
  */
 static void
 queue(struct build *b, size_t *cap, struct page *p, enum job_kind kind,
     size_t k)
 {
-	struct job j = { p, kind, k };
+	struct job j = { p, kind, k, 0 };
 	char *rel;
 
 	b->total++;
-	if (kind != JOB_PAGE && b->cache) {
+	if (b->opts->live && b->out) {
+		j.rec = record(b, &j, job_rel(b, &j));
+		if (take_over(b, &b->recs[j.rec])) {
+			b->files++;
+			return;
+		}
+	} else if (kind != JOB_PAGE && b->cache) {
 		rel = job_rel(b, &j);
 		if (output_keep(b->out, &b->cursor, rel) == 0) {
 			free(rel);
@@ -439,13 +566,53 @@ queue(struct build *b, size_t *cap, struct page *p, enum job_kind kind,
 	b->queue[b->nqueue++] = j;
 }
 
+/* Renders the jobs queued, taking their results in. */
+static void
+render_queue(struct build *b, int jobs, struct build_stats *st)
+{
+	int rc;
+
+	b->done = b->total - b->nqueue;
+	b->pid = getpid();
+	if (b->opts->live)
+		b->env.deps = &b->worker.deps;
+	/*
+	 * A few pages render here: a preview's threads must not be
+	 * forked for them (and a fork costs more than a page).
+	 */
+	if (getenv("VALO_TEST_RACY_THREADS") != NULL ||
+	    (b->opts->live && b->nqueue <= 4))
+		rc = render_racy(b, getenv("VALO_TEST_RACY_THREADS") ? jobs :
+		    1);
+	else
+		rc = procpool_run(jobs, b->nqueue, render_child, render_done,
+		    b);
+	if (rc == -1)
+		diag_error(&b->diags, "", 0, 0, "Build again; if it happens "
+		    "again, report it with the site that causes it.",
+		    "a render worker ended abnormally; its pages were not "
+		    "built");
+	st->jobs = rc < 1 ? jobs : rc;
+	b->env.deps = NULL;
+	if (b->out)
+		output_cursor_close(b->out, &b->cursor);
+	if (b->out)
+		output_cursor_close(b->out, &b->worker.cursor);
+	arena_free(&b->worker.arena);
+	buf_free(&b->worker.src);
+	buf_free(&b->worker.html);
+	deps_free(&b->worker.deps);
+	free(b->queue);
+	b->queue = NULL;
+	b->nqueue = 0;
+}
+
 static void
 render_all(struct build *b, int jobs, struct build_stats *st,
     struct diags *d)
 {
 	struct site *s = b->site;
 	size_t i, k, cap = 0;
-	int rc;
 
 	/* Unchanged since the last build: the old file stands as it is. */
 	for (i = 0; i < s->npages; i++) {
@@ -471,32 +638,13 @@ render_all(struct build *b, int jobs, struct build_stats *st,
 		for (k = 0; k < p->history->nmajor; k++)
 			queue(b, &cap, p, JOB_CHANGE, k);
 	}
-	b->done = b->total - b->nqueue;
-	b->pid = getpid();
-	if (getenv("VALO_TEST_RACY_THREADS") != NULL)
-		rc = render_racy(b, jobs);
-	else
-		rc = procpool_run(jobs, b->nqueue, render_child, render_done,
-		    b);
-	if (rc == -1)
-		diag_error(&b->diags, "", 0, 0, "Build again; if it happens "
-		    "again, report it with the site that causes it.",
-		    "a render worker ended abnormally; its pages were not "
-		    "built");
-	st->jobs = rc < 1 ? jobs : rc;
+	for (i = 0; i < b->nrecs; i++)
+		hmap_put(&b->by_rel, b->recs[i].rel, &b->recs[i]);
+	render_queue(b, jobs, st);
 	st->pages = s->npages;
 	st->files = b->files;
 	st->rendered = b->rendered;
 	diags_move(d, &b->diags);
-	if (b->out)
-		output_cursor_close(b->out, &b->cursor);
-	if (b->out)
-		output_cursor_close(b->out, &b->worker.cursor);
-	arena_free(&b->worker.arena);
-	buf_free(&b->worker.src);
-	buf_free(&b->worker.html);
-	free(b->queue);
-	b->queue = NULL;
 	check_links(s, d);
 }
 
@@ -939,6 +1087,7 @@ build_versions(struct build *b, struct repo *repo, struct build_stats *st,
 		vo.drafts = 0;
 		vo.archive = &ar;
 		vo.progress = NULL;
+		vo.live = 0;
 		build_site(&vo, &vst, &vd);
 		st->files += vst.files;
 		for (k = 0; k < vd.len; k++) {
@@ -981,87 +1130,142 @@ since(struct timespec *t)
 	return s;
 }
 
-int
-build_site(const struct build_opts *o, struct build_stats *st,
+void
+build_free(struct build *b)
+{
+	size_t i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->nrecs; i++) {
+		free(b->recs[i].rel);
+		deps_free(&b->recs[i].deps);
+	}
+	free(b->recs);
+	hmap_free(&b->by_rel);
+	prints_free(&b->prints);
+	if (b->site_init) {
+		for (i = 0; i < b->site->npages; i++)
+			b->site->pages[i]->history = NULL;
+		page_history_free(b->ph, b->site->npages);
+		site_free(b->site);
+	}
+	history_free(&b->hist);
+	repo_free(b->own_repo);
+	cache_free(&b->cache_store);
+	theme_free(&b->theme);
+	output_free(b->own_out);
+	free(b->outdir);
+	config_free(&b->cfg);
+	source_free(b->own_src);
+	free(b);
+}
+
+/* The print of what every page shows besides the site's files. */
+static uint64_t
+history_print(const struct build *b)
+{
+	return b->have_history == 1 ? hash_bytes(&b->hist.tip,
+	    sizeof(b->hist.tip)) : 0;
+}
+
+/*
+ * Files that a watch saw change are stale whatever their ids say: an
+ * edit within the same clock tick, of the same size, has the same id.
+ */
+static void
+forget_changed(struct build *prev, const char *const *changed, size_t n)
+{
+	const char *f, *dot;
+	size_t i;
+
+	for (i = 0; prev && i < n; i++) {
+		if (strncmp(changed[i], "content/", 8) != 0)
+			continue;
+		f = changed[i] + 8;
+		prints_set(&prev->prints, dep_key(DEP_BODY, f, strlen(f)), 1);
+		if (strncmp(f, "data/", 5) != 0 ||
+		    (dot = strrchr(f, '.')) == NULL || dot < f + 5)
+			continue;
+		prints_set(&prev->prints, dep_key(DEP_DATA, f + 5,
+		    (size_t)(dot - f - 5)), 1);
+		prints_set(&prev->prints, dep_key(DEP_DATA, "", 0), 1);
+	}
+}
+
+struct build *
+build_keep(const struct build_opts *o, struct build *prev,
+    const char *const *changed, size_t nchanged, struct build_stats *st,
     struct diags *d)
 {
-	struct config cfg;
-	struct source *src = o->src, *own_src = NULL;
-	struct output *out = o->out, *own_out = NULL;
-	struct site site;
-	struct theme theme;
-	struct build b;
-	struct cache cache;
+	struct build *b = xcalloc(1, sizeof(*b));
+	struct source *src = o->src;
+	struct output *out = o->out;
+	struct site *site = &b->site_store;
 	struct fm_memo memo;
-	struct history hist;
-	struct repo *repo = NULL, *own_repo = NULL;
-	struct page_history *ph = NULL;
-	int have_history = 0;
 	struct timespec now, t;
 	uint64_t key = 0, start_ns;
-	char *outdir = NULL;
 	size_t i, errors = d->errors;
 	size_t shared;
-	int rc = -1, begun = 0, jobs;
+	int ok = 0, begun = 0, jobs;
 
+	b->o = *o;
+	b->opts = &b->o;
+	b->site = site;
 	memset(st, 0, sizeof(*st));
-	memset(&theme, 0, sizeof(theme));
-	memset(&cache, 0, sizeof(cache));
-	memset(&site, 0, sizeof(site));
-	memset(&hist, 0, sizeof(hist));
 	clock_gettime(CLOCK_REALTIME, &now);
 	start_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	memset(&b, 0, sizeof(b));
-	if (src == NULL && (src = own_src = source_dir_open(o->root, d)) ==
+	if (src == NULL && (src = b->own_src = source_dir_open(o->root, d)) ==
 	    NULL)
-		return -1;
-	if (config_load(&cfg, src, "site.conf", d) == -1)
-		goto out0;
+		goto out;
+	if (config_load(&b->cfg, src, "site.conf", d) == -1)
+		goto out;
 	if (o->drafts)
-		cfg.drafts = 1;
+		b->cfg.drafts = 1;
 	if (o->no_history)
-		cfg.history = 0;
-	if (cfg.drafts && !o->check_only && o->out == NULL &&
+		b->cfg.history = 0;
+	if (b->cfg.drafts && !o->check_only && o->out == NULL &&
 	    o->out_dir == NULL)
 		diag_warn(d, "site.conf", 0, 0,
 		    "Preview drafts with --out into another folder, and "
 		    "publish only a build without drafts.",
 		    "draft pages are built into %s/, the folder that is "
-		    "published", cfg.output);
-	if (o->base_url && config_set_base_url(&cfg, o->base_url, d) == -1)
-		goto out0;
+		    "published", b->cfg.output);
+	if (o->base_url && config_set_base_url(&b->cfg, o->base_url, d) == -1)
+		goto out;
 	if (!o->check_only && out == NULL) {
-		outdir = o->out_dir ? xstrdup(o->out_dir) :
-		    xasprintf("%s/%s", o->root, cfg.output);
+		b->outdir = o->out_dir ? xstrdup(o->out_dir) :
+		    xasprintf("%s/%s", o->root, b->cfg.output);
 		/* The lock is held from before the cache is read. */
-		if ((out = own_out = output_dir_open(outdir, o->root, o->force,
-		    d)) == NULL)
-			goto out0;
+		if ((out = b->own_out = output_dir_open(b->outdir, o->root,
+		    o->force, d)) == NULL)
+			goto out;
 	}
-	site_init(&site, &cfg, src);
+	site_init(site, &b->cfg, src);
+	b->site_init = 1;
 	markdown_init();
-	jobs = jobs_for(o, &cfg);
+	jobs = jobs_for(o, &b->cfg);
 	if (out != NULL && out->cache != NULL)
-		cache_load(&cache, out->cache);
+		cache_load(&b->cache_store, out->cache);
 	memo.fn = cache_front_matter;
-	memo.arg = &cache;
-	content_load(&site, cache.len ? &memo : NULL, jobs, d);
+	memo.arg = &b->cache_store;
+	content_load(site, b->cache_store.len ? &memo : NULL, jobs, d);
 	shared = d->errors;
-	data_load(&site, d);
+	data_load(site, d);
 	/*
 	 * Hostile input: no front matter or data value may be an address
 	 * that runs script (url.c). data.c adds the data files it could read
 	 * in the order of site.content: they are matched up in that order.
 	 */
-	for (i = 0; i < site.nloaded; i++)
-		url_check_value(site.all[i]->fm, site.all[i]->file, d);
+	for (i = 0; i < site->nloaded; i++)
+		url_check_value(site->all[i]->fm, site->all[i]->file, d);
 	{
 		size_t k = 0;
-		for (i = 0; i < site.content.len && k < site.data->len; i++) {
-			const char *f = site.content.v[i].path;
+		for (i = 0; i < site->content.len && k < site->data->len; i++) {
+			const char *f = site->content.v[i].path;
 			const char *dot = strrchr(f, '.');
-			const char *name = site.data->u.pairs[k].key;
+			const char *name = site->data->u.pairs[k].key;
 			char *file;
 
 			if (strncmp(f, "data/", 5) != 0 || dot == NULL ||
@@ -1069,11 +1273,12 @@ build_site(const struct build_opts *o, struct build_stats *st,
 			    strncmp(f + 5, name, strlen(name)) != 0)
 				continue;
 			file = xasprintf("content/%s", f);
-			url_check_value(site.data->u.pairs[k++].val, file, d);
+			url_check_value(site->data->u.pairs[k++].val, file, d);
 			free(file);
 		}
 	}
-	theme_load(&theme, src, &site.arena, cfg.theme, cfg.language, d);
+	theme_load(&b->theme, src, &site->arena, b->cfg.theme,
+	    b->cfg.language, d);
 	st->t_load = since(&t);
 	/*
 	 * Wrong front matter or addresses do not stop the checks of links,
@@ -1082,108 +1287,234 @@ build_site(const struct build_opts *o, struct build_stats *st,
 	 */
 	if (d->errors != shared)
 		goto out;
-	content_resolve(&site, d);
+	content_resolve(site, d);
 	st->t_resolve = since(&t);
 	shared = d->errors;
-	for (i = 0; i < site.npages; i++) {
-		struct page *p = site.pages[i];
-		if (p->layout && !mu_set_has(theme.templates, p->layout))
+	for (i = 0; i < site->npages; i++) {
+		struct page *p = site->pages[i];
+		if (p->layout && !mu_set_has(b->theme.templates, p->layout))
 			diag_error(d, p->file, 0, 0,
 			    "Name a template of the theme, or remove the "
 			    "line to use the default.",
 			    "layout \"%s\" is not a template of the theme",
 			    p->layout);
 	}
-	if (cfg.history && d->errors == shared &&
-	    !(mu_set_has(theme.templates, "history") &&
-	    mu_set_has(theme.templates, "change") &&
-	    mu_set_has(theme.templates, "changes")))
-		diag_note(d, theme.dir, 0, 0, "Copy history.mustache, "
+	if (b->cfg.history && d->errors == shared &&
+	    !(mu_set_has(b->theme.templates, "history") &&
+	    mu_set_has(b->theme.templates, "change") &&
+	    mu_set_has(b->theme.templates, "changes")))
+		diag_note(d, b->theme.dir, 0, 0, "Copy history.mustache, "
 		    "change.mustache and changes.mustache from the default "
 		    "theme.", "the theme has no templates for the history of "
 		    "changes: pages show none");
-	else if (cfg.history && d->errors == shared && o->archive == NULL) {
-		have_history = load_history(o, &cfg, jobs, &hist, &repo,
-		    &own_repo, d);
-		if (have_history == -1)
+	else if (b->cfg.history && d->errors == shared && o->archive == NULL) {
+		b->have_history = load_history(o, &b->cfg, jobs, &b->hist,
+		    &b->repo, &b->own_repo, d);
+		if (b->have_history == -1)
 			goto out;
 	}
-	if (have_history == 1) {
-		ph = page_history_build(&site, &hist);
-		for (i = 0; i < site.npages; i++)
-			site.pages[i]->history = &ph[i];
+	if (b->have_history == 1) {
+		b->ph = page_history_build(site, &b->hist);
+		for (i = 0; i < site->npages; i++)
+			site->pages[i]->history = &b->ph[i];
 	}
 	st->t_history = since(&t);
-	b.opts = o;
-	b.site = &site;
-	render_env_init(&b.env, &site, &theme, have_history == 1 ? &hist :
-	    NULL, repo, &site.arena);
+	render_env_init(&b->env, site, &b->theme, b->have_history == 1 ?
+	    &b->hist : NULL, b->repo, &site->arena);
 	if (o->archive)
-		render_env_archive(&b.env, o->archive, &site.arena);
-	plan_outputs(&site, &theme, &b.env, d);
+		render_env_archive(&b->env, o->archive, &site->arena);
+	plan_outputs(site, &b->theme, &b->env, d);
 	if (d->errors != shared)
 		goto out;
+	if (o->live) {
+		prints_of_site(&b->prints, site, &b->theme, history_print(b));
+		forget_changed(prev, changed, nchanged);
+		b->prev = prev;
+	}
 
 	/* With errors found already, check the rest but write nothing. */
 	if (out != NULL && d->errors == errors) {
 		if (output_begin(out, d) == -1)
 			goto out;
 		begun = 1;
-		b.out = out;
-		key = cache_key(&site, theme.hash);
+		b->out = out;
+		key = cache_key(site, b->theme.hash);
 		/* Every page shows its history: a new commit changes them. */
-		if (have_history == 1) {
+		if (b->have_history == 1) {
 			struct { uint64_t key; git_oid tip; int authors; } k;
 			memset(&k, 0, sizeof(k));
 			k.key = key;
-			k.tip = hist.tip;
-			k.authors = cfg.history_authors;
+			k.tip = b->hist.tip;
+			k.authors = b->cfg.history_authors;
 			key = hash_bytes(&k, sizeof(k)) ^
-			    hash_bytes(cfg.history_note,
-			    strlen(cfg.history_note));
+			    hash_bytes(b->cfg.history_note,
+			    strlen(b->cfg.history_note));
 		}
 		/* Pages are taken over only from an old output that exists. */
 		if (out->have_old && out->cache != NULL) {
-			cache_accept(&cache, key);
-			if (cache.key_ok)
-				b.cache = &cache;
+			cache_accept(&b->cache_store, key);
+			if (b->cache_store.key_ok)
+				b->cache = &b->cache_store;
 		}
 	}
-	render_all(&b, jobs, st, d);
+	shared = d->errors;
+	render_all(b, jobs, st, d);
+	b->prev = NULL;
 	st->t_render = since(&t);
-	if (d->errors == errors && b.out)
-		write_extras(&b, &theme, st, d);
-	if (d->errors == errors && b.out && have_history == 1 && cfg.versions)
-		build_versions(&b, repo, st, d);
+	/* A preview shows the pages that rendered; the rest are errors. */
+	if (o->live && b->out)
+		shared = d->errors;
+	else
+		shared = errors;
+	if (d->errors == shared && b->out)
+		write_extras(b, &b->theme, st, d);
+	if (d->errors == shared && b->out && b->have_history == 1 &&
+	    b->cfg.versions)
+		build_versions(b, b->repo, st, d);
 	st->t_extras = since(&t);
 	if (begun) {
-		if (d->errors != errors)
-			output_abort(out);
-		else if (output_commit(out, d) == 0) {
+		if (d->errors != shared)
+			goto out;
+		if (output_commit(out, d) == 0) {
 			st->written = atomic_load(&out->written);
 			st->kept = atomic_load(&out->kept);
 			/* Without a cache the next build is slower, not wrong. */
-			if (out->cache != NULL && cache_save(&site, key,
+			if (out->cache != NULL && cache_save(site, key,
 			    out->cache, start_ns) == -1)
 				unlink(out->cache);
 		}
+		begun = 0;
 		st->t_commit = since(&t);
 	}
-	if (d->errors == errors)
-		rc = 0;
+	ok = d->errors == errors || (o->live && b->out);
 out:
-	for (i = 0; i < site.npages; i++)
-		site.pages[i]->history = NULL;
-	page_history_free(ph, site.npages);
-	history_free(&hist);
-	repo_free(own_repo);
-	cache_free(&cache);
-	theme_free(&theme);
-	site_free(&site);
-out0:
-	output_free(own_out);
-	free(outdir);
-	config_free(&cfg);
-	source_free(own_src);
+	if (begun)
+		output_abort(out);
+	if (!ok) {
+		build_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+/* Whether sorted deps d hold key. */
+static int
+deps_have(const struct deps *d, uint64_t key)
+{
+	size_t lo = 0, hi = d->len, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (d->v[mid] == key)
+			return 1;
+		if (d->v[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+int
+build_again(struct build *b, const char *const *changed, size_t n,
+    struct build_stats *st, struct diags *d)
+{
+	struct site *s = b->site;
+	struct buf text = BUF_INIT;
+	struct record *r;
+	struct page *p;
+	struct timespec t;
+	uint64_t *keys = NULL, *prints = NULL;
+	size_t i, k, cap = 0;
+	int rc = 0;
+
+	if (!b->opts->live || b->out == NULL || n == 0)
+		return 0;
+	memset(st, 0, sizeof(*st));
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	keys = xcalloc(n, sizeof(*keys));
+	prints = xcalloc(n, sizeof(*prints));
+	/* Only the text of pages that are built, under the same heads. */
+	for (i = 0; i < n; i++) {
+		if (strncmp(changed[i], "content/", 8) != 0 ||
+		    (p = site_page(s, changed[i] + 8)) == NULL ||
+		    p->implicit || p->out == NULL ||
+		    (r = hmap_get(&b->by_rel, p->out)) == NULL ||
+		    r->page != p ||
+		    source_read(s->src, p->file, &text, PAGE_MAX_SIZE + 1,
+		    NULL) == -1 || text.len > PAGE_MAX_SIZE ||
+		    !page_same_head(p, text.data, text.len))
+			goto out;
+		keys[i] = dep_key(DEP_BODY, p->src, strlen(p->src));
+		prints[i] = hash_bytes(text.data, text.len);
+	}
+	st->t_load = since(&t);
+	if (output_begin(b->out, d) == -1)
+		goto out;
+	if (output_mem_carry(b->out) == -1) {
+		output_abort(b->out);
+		goto out;
+	}
+	b->files = b->rendered = b->done = b->total = 0;
+	for (i = 0; i < b->nrecs; i++) {
+		r = &b->recs[i];
+		for (k = 0; k < n && !deps_have(&r->deps, keys[k]); k++)
+			;
+		if (k == n)
+			continue;
+		r->deps.len = 0;
+		r->failed = 0;
+		if (r->kind == JOB_PAGE)
+			page_forget(r->page);
+		b->queue = xgrow(b->queue, &cap, b->nqueue + 1,
+		    sizeof(*b->queue));
+		b->queue[b->nqueue].page = r->page;
+		b->queue[b->nqueue].kind = r->kind;
+		b->queue[b->nqueue].k = r->k;
+		b->queue[b->nqueue++].rec = i;
+		b->total++;
+	}
+	for (i = 0; i < n; i++)
+		prints_set(&b->prints, keys[i], prints[i]);
+	render_queue(b, 1, st);
+	st->pages = s->npages;
+	st->files = b->files;
+	st->rendered = b->rendered;
+	diags_move(d, &b->diags);
+	check_links(s, d);
+	st->t_render = since(&t);
+	/* Failed pages keep their old files, for the preview's error page. */
+	if (output_commit(b->out, d) == 0) {
+		st->written = atomic_load(&b->out->written);
+		st->kept = atomic_load(&b->out->kept);
+	}
+	st->t_commit = since(&t);
+	rc = 1;
+out:
+	buf_free(&text);
+	free(keys);
+	free(prints);
 	return rc;
+}
+
+const char *
+build_page_out(const struct build *b, const char *file)
+{
+	const struct page *p;
+
+	if (b == NULL || strncmp(file, "content/", 8) != 0 ||
+	    (p = site_page(b->site, file + 8)) == NULL)
+		return NULL;
+	return p->out;
+}
+
+int
+build_site(const struct build_opts *o, struct build_stats *st,
+    struct diags *d)
+{
+	size_t errors = d->errors;
+	struct build *b = build_keep(o, NULL, NULL, 0, st, d);
+
+	build_free(b);
+	return b != NULL && d->errors == errors ? 0 : -1;
 }

@@ -41,6 +41,11 @@ struct build_opts {
 	int		 no_history;	/* as [history] enabled = false */
 	int		 check_only;	/* validate, write nothing */
 	int		 jobs;		/* 0: site.conf's, or one per core */
+	/*
+	 * A build a preview keeps (build_keep): it records what each file
+	 * read, and a page that does not render leaves the rest standing.
+	 */
+	int		 live;
 	/* Called now and then from the building thread; may be NULL. */
 	void		(*progress)(size_t done, size_t total, void *arg);
 	void		*progress_arg;
@@ -68,5 +73,40 @@ struct build_stats {
  */
 int	build_site(const struct build_opts *, struct build_stats *,
 	    struct diags *);
+
+/*
+ * A finished build kept in memory, its model and what each of its files
+ * read (valo serve): so that after an edit only what the edit touched is
+ * rendered again.
+ */
+struct build;
+
+/*
+ * As build_site, keeping the build. With prev (the last build of the
+ * same site into the same output), a file whose inputs have not changed
+ * since prev is taken over rather than rendered; changed names files
+ * known to have changed since ("content/a.md"), whatever their ids say.
+ * prev must outlive the call, and may be freed after it. Returns NULL
+ * after errors that leave nothing to show; with o->live, a build whose
+ * only errors are in single pages is returned and committed, less those
+ * pages.
+ */
+struct build	*build_keep(const struct build_opts *, struct build *prev,
+		    const char *const *changed, size_t nchanged,
+		    struct build_stats *, struct diags *);
+
+/*
+ * Brings live build b up to date after the files changed were saved, if
+ * every one is a page whose front matter is still as b read it: only
+ * the files that read those pages are rendered again. Returns 1 when
+ * done (with diagnostics in d), 0 when the change needs build_keep.
+ */
+int	build_again(struct build *, const char *const *changed,
+	    size_t nchanged, struct build_stats *, struct diags *);
+
+/* The output file (rel) of the page read from file, or NULL. */
+const char	*build_page_out(const struct build *, const char *file);
+
+void	build_free(struct build *);
 
 #endif

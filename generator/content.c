@@ -373,6 +373,16 @@ split_page(const struct buf *b, size_t *fm_off, size_t *fm_len,
 	return r;
 }
 
+int
+page_same_head(const struct page *p, const char *text, size_t len)
+{
+	struct buf b = { (char *)text, len, len };
+	size_t fm_off, fm_len, body_off;
+
+	return split_page(&b, &fm_off, &fm_len, &body_off) == 1 &&
+	    body_off == p->body_off && hash_bytes(text, body_off) == p->fm_hash;
+}
+
 /*
  * Reads the front matter of one page. Only the head of the file is read
  * here; the body is read again when the page is rendered, so memory does

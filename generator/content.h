@@ -52,4 +52,11 @@ int	content_resolve(struct site *, struct diags *);
 int	front_matter_split(const char *text, size_t len, size_t *fm_off,
 	    size_t *fm_len, size_t *body_off);
 
+/*
+ * Whether text (the whole file of page p, as saved now) has the front
+ * matter that p was loaded from, byte for byte, so that only its body
+ * can have changed.
+ */
+int	page_same_head(const struct page *p, const char *text, size_t len);
+
 #endif

@@ -7,6 +7,8 @@
 int
 output_begin(struct output *o, struct diags *d)
 {
+	atomic_store(&o->written, 0);
+	atomic_store(&o->kept, 0);
 	return o->ops->begin(o, d);
 }
 

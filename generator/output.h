@@ -79,6 +79,17 @@ struct output	*output_dir_open(const char *dir, const char *root, int force,
 
 /* The memory sink. */
 struct output	*output_mem_new(void);
+/*
+ * After output_begin: the next build starts from every file of the last
+ * one, and a write replaces a file carried over (once). Returns 0, or -1
+ * if o is not a memory sink.
+ */
+int		 output_mem_carry(struct output *);
+/*
+ * Reading while another thread builds: output_mem_read(o, 1) before
+ * output_mem_get, (o, 0) once done with what it returned. A commit waits.
+ */
+void		 output_mem_read(struct output *, int begin);
 /* Its file rel after a commit, or NULL; sets *len. */
 const char	*output_mem_get(const struct output *, const char *rel,
 		    size_t *len);

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "content.h"
+#include "deps.h"
 #include "history.h"
 #include "page_history.h"
 #include "render.h"
@@ -132,17 +133,28 @@ render_env_archive(struct render_env *env, const struct archive *ar,
 	value_append(a, env->site_value, "archive", m);
 }
 
+static void
+dep_page(const struct render_env *env, enum dep_kind kind,
+    const struct page *p)
+{
+	if (env->deps != NULL && p != NULL)
+		deps_add(env->deps, kind, p->src);
+}
+
 /* A menu as this page sees it: which entry it is, or is under. */
 static struct value *
-menu(struct arena *a, struct page *const *pages, size_t n,
-    const struct page *p)
+menu(const struct render_env *env, struct arena *a,
+    struct page *const *pages, size_t n, const struct page *p)
 {
 	struct value *l = value_list(a), *m;
 	const struct page *up;
 	size_t i;
 	int active;
 
+	if (env->deps != NULL)
+		deps_add(env->deps, DEP_MENU, "");
 	for (i = 0; i < n; i++) {
+		dep_page(env, DEP_META, pages[i]);
 		for (active = 0, up = p; up != NULL && !active; up = up->parent)
 			active = up == pages[i];
 		m = value_map(a);
@@ -166,8 +178,8 @@ site_context(const struct render_env *env, struct arena *a,
 	for (i = 0; i < env->site_value->len; i++)
 		value_append(a, v, env->site_value->u.pairs[i].key,
 		    env->site_value->u.pairs[i].val);
-	value_append(a, v, "menu", menu(a, s->menu_pages, s->nmenu, p));
-	value_append(a, v, "footer_menu", menu(a, s->footer_pages,
+	value_append(a, v, "menu", menu(env, a, s->menu_pages, s->nmenu, p));
+	value_append(a, v, "footer_menu", menu(env, a, s->footer_pages,
 	    s->nfooter, p));
 	return v;
 }
@@ -279,9 +291,17 @@ page_context(const struct render_env *env, struct arena *a,
 	for (i = n, up = p->parent; up != NULL; up = up->parent)
 		crumbs[--i] = (struct page *)up;
 	l = value_list(a);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		dep_page(env, DEP_META, crumbs[i]);
 		value_push(a, l, crumbs[i]->ref);
+	}
 	value_append(a, v, "breadcrumbs", l);
+	/* Which pages are around it, and then what they show. */
+	dep_page(env, DEP_PLACE, p);
+	dep_page(env, DEP_META, p->prev);
+	dep_page(env, DEP_META, p->next);
+	for (i = 0; i < p->nchildren; i++)
+		dep_page(env, DEP_META, p->children[i]);
 
 	value_append(a, v, "has_pager", value_bool(a, p->prev || p->next));
 	if (p->prev)
@@ -305,20 +325,54 @@ page_context(const struct render_env *env, struct arena *a,
 	return v;
 }
 
+static void
+trace_template(void *arg, const char *name, size_t len)
+{
+	deps_add_key(arg, dep_key(DEP_TEMPLATE, name, len));
+}
+
+static void
+trace_data(void *arg, const char *name, size_t len)
+{
+	deps_add_key(arg, dep_key(DEP_DATA, name, len));
+}
+
+/* What the body read: the pages it links to, data, the list of files. */
+static void
+dep_body(const struct render_env *env, const struct md_result *md)
+{
+	size_t i;
+
+	if (env->deps == NULL)
+		return;
+	for (i = 0; i < md->nlinked; i++)
+		deps_add(env->deps, DEP_META, md->linked[i]->src);
+	for (i = 0; i < md->ndata; i++)
+		deps_add(env->deps, DEP_DATA, md->data[i]);
+	if (md->files)
+		deps_add(env->deps, DEP_FILES, "");
+}
+
 int
 render_template(const struct render_env *env, struct arena *a,
     const struct page *p, const char *tmpl, struct value *page,
     struct buf *out, struct diags *d)
 {
 	struct value *ctx = value_map(a);
+	struct mu_trace trace = { trace_template, trace_data,
+	    env->site->data, env->deps };
 	char *err = NULL;
 
+	if (env->deps != NULL)
+		deps_add(env->deps, DEP_SITE, "");
+	dep_page(env, DEP_META, p);
 	value_append(a, ctx, "site", site_context(env, a, p));
 	value_append(a, ctx, "i18n", env->theme->i18n);
 	value_append(a, ctx, "data", env->site->data);
 	value_append(a, ctx, "page", page);
 	buf_reset(out);
-	if (mu_render(env->theme->templates, tmpl, ctx, out, &err) == -1) {
+	if (mu_render_traced(env->theme->templates, tmpl, ctx, out, &err,
+	    env->deps ? &trace : NULL) == -1) {
 		diag_error(d, p ? p->file : env->theme->dir, 0, 0,
 		    "Check the theme's templates.", "cannot render the page "
 		    "with template \"%s\": %s", tmpl, err ? err : "error");
@@ -336,7 +390,11 @@ render_page(const struct render_env *env, struct page *p, struct arena *a,
 	static const char *const layouts[] = { "home", "section", "page" };
 	const char *body = "";
 	size_t len = 0, bad, i;
+	int rc;
 
+	/* Its own text, even if it cannot be read: then that may change. */
+	if (env->deps != NULL)
+		deps_add(env->deps, DEP_BODY, p->src);
 	if (!p->implicit) {
 		if (source_read(env->site->src, p->file, src, PAGE_MAX_SIZE,
 		    NULL) == -1) {
@@ -356,8 +414,11 @@ render_page(const struct render_env *env, struct page *p, struct arena *a,
 			len = src->len - p->body_off;
 		}
 	}
-	if (markdown_render(env->site, env->theme->i18n, p, body, len, a, md,
-	    d) == -1)
+	rc = markdown_render(env->site, env->theme->i18n, p, body, len, a, md,
+	    d);
+	/* A page that failed is stale until what it read changes. */
+	dep_body(env, md);
+	if (rc == -1)
 		return -1;
 	p->ids = xcalloc(md->nheadings ? md->nheadings : 1, sizeof(*p->ids));
 	for (i = 0; i < md->nheadings; i++)

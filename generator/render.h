@@ -45,6 +45,11 @@ struct render_env {
 	const char		*changes_seg;
 	const char		*versions_seg;
 	const struct archive	*archive;	/* NULL: today's site */
+	/*
+	 * Where a render notes what it reads (deps.h), or NULL. The one
+	 * thing a render writes besides its output: each worker has its own.
+	 */
+	struct deps		*deps;
 };
 
 /* Builds the parts of the context that every page shares. */

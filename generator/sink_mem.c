@@ -12,10 +12,12 @@
 #include "util/hmap.h"
 #include "util/mem.h"
 
+/* A file, shared by the live build and the next one that kept it. */
 struct mem_file {
-	char	*path;
-	char	*data;
-	size_t	 len;
+	char		*path;
+	char		*data;
+	size_t		 len;
+	unsigned	 refs;
 };
 
 struct files {
@@ -23,28 +25,46 @@ struct files {
 	size_t		 len;
 	size_t		 cap;
 	struct hmap	 by_path;
+	/* Carried over from the live build: a write replaces them. */
+	struct hmap	 carried;
 };
 
 struct sink_mem {
 	struct output	 base;
-	pthread_mutex_t	 lock;
+	pthread_mutex_t	 lock;		/* of next, for the writers */
+	pthread_rwlock_t live_lock;	/* of live: readers and commit */
 	struct files	 live;		/* what readers see */
 	struct files	 next;		/* the build under way */
 };
+
+static void
+file_drop(struct mem_file *f)
+{
+	if (--f->refs > 0)
+		return;
+	free(f->path);
+	free(f->data);
+	free(f);
+}
 
 static void
 files_free(struct files *f)
 {
 	size_t i;
 
-	for (i = 0; i < f->len; i++) {
-		free(f->v[i]->path);
-		free(f->v[i]->data);
-		free(f->v[i]);
-	}
+	for (i = 0; i < f->len; i++)
+		file_drop(f->v[i]);
 	free(f->v);
 	hmap_free(&f->by_path);
+	hmap_free(&f->carried);
 	memset(f, 0, sizeof(*f));
+}
+
+static void
+files_add(struct files *fs, struct mem_file *f)
+{
+	fs->v = xgrow(fs->v, &fs->cap, fs->len + 1, sizeof(*fs->v));
+	fs->v[fs->len++] = f;
 }
 
 static int
@@ -62,7 +82,8 @@ mem_write(struct output *base, struct output_cursor *c, const char *rel,
     const void *data, size_t len)
 {
 	struct sink_mem *o = (struct sink_mem *)base;
-	struct mem_file *f = xcalloc(1, sizeof(*f));
+	struct mem_file *f = xcalloc(1, sizeof(*f)), *old;
+	size_t i;
 	int rc = 0;
 
 	(void)c;
@@ -71,14 +92,20 @@ mem_write(struct output *base, struct output_cursor *c, const char *rel,
 	memcpy(f->data, data, len);
 	f->data[len] = '\0';
 	f->len = len;
+	f->refs = 1;
 	pthread_mutex_lock(&o->lock);
-	if (hmap_put(&o->next.by_path, f->path, f) != NULL)
+	if ((old = hmap_put(&o->next.by_path, f->path, f)) == NULL)
+		files_add(&o->next, f);
+	else if (hmap_get(&o->next.carried, rel) == old) {
+		/* A page written again over the build it was carried from. */
+		for (i = 0; o->next.v[i] != old; i++)
+			;
+		o->next.v[i] = f;
+		hmap_set(&o->next.by_path, rel, f);
+		hmap_set(&o->next.carried, rel, NULL);
+		file_drop(old);
+	} else
 		rc = -1;
-	else {
-		o->next.v = xgrow(o->next.v, &o->next.cap, o->next.len + 1,
-		    sizeof(*o->next.v));
-		o->next.v[o->next.len++] = f;
-	}
 	pthread_mutex_unlock(&o->lock);
 	if (rc == -1) {
 		free(f->path);
@@ -98,18 +125,79 @@ file_cmp(const void *a, const void *b)
 	    (*(struct mem_file *const *)b)->path);
 }
 
+static const struct output_ops mem_ops;
+
+/* Shares the live build's file rel with the next one. */
+static int
+mem_keep(struct output *base, struct output_cursor *c, const char *rel)
+{
+	struct sink_mem *o = (struct sink_mem *)base;
+	struct mem_file *f;
+	int rc = 0;
+
+	(void)c;
+	pthread_mutex_lock(&o->lock);
+	if ((f = hmap_get(&o->live.by_path, rel)) == NULL) {
+		errno = ENOENT;
+		rc = -1;
+	} else if (hmap_put(&o->next.by_path, f->path, f) != NULL) {
+		errno = EEXIST;
+		rc = -1;
+	} else {
+		f->refs++;
+		files_add(&o->next, f);
+	}
+	pthread_mutex_unlock(&o->lock);
+	if (rc == 0)
+		atomic_fetch_add(&o->base.kept, 1);
+	return rc;
+}
+
+int
+output_mem_carry(struct output *base)
+{
+	struct sink_mem *o = (struct sink_mem *)base;
+	struct mem_file *f;
+	size_t i;
+
+	if (base->ops != &mem_ops)
+		return -1;
+	pthread_mutex_lock(&o->lock);
+	for (i = 0; i < o->live.len; i++) {
+		f = o->live.v[i];
+		if (hmap_put(&o->next.by_path, f->path, f) != NULL)
+			continue;
+		f->refs++;
+		files_add(&o->next, f);
+		hmap_put(&o->next.carried, f->path, f);
+	}
+	pthread_mutex_unlock(&o->lock);
+	return 0;
+}
+
 static int
 mem_commit(struct output *base, struct diags *d)
 {
 	struct sink_mem *o = (struct sink_mem *)base;
+	struct hmap by_path = HMAP_INIT;
+	size_t i;
 
 	(void)d;
 	if (o->next.len > 1)
 		qsort(o->next.v, o->next.len, sizeof(*o->next.v), file_cmp);
+	/* Anew: a replaced file's key was the path of the one it replaced. */
+	for (i = 0; i < o->next.len; i++)
+		hmap_put(&by_path, o->next.v[i]->path, o->next.v[i]);
 	pthread_mutex_lock(&o->lock);
+	hmap_free(&o->next.by_path);
+	hmap_free(&o->next.carried);
+	o->next.by_path = by_path;
+	pthread_rwlock_wrlock(&o->live_lock);
 	files_free(&o->live);
 	o->live = o->next;
+	pthread_rwlock_unlock(&o->live_lock);
 	memset(&o->next, 0, sizeof(o->next));
+	o->base.have_old = o->live.len > 0;
 	pthread_mutex_unlock(&o->lock);
 	return 0;
 }
@@ -130,12 +218,13 @@ mem_free(struct output *base)
 	files_free(&o->live);
 	files_free(&o->next);
 	pthread_mutex_destroy(&o->lock);
+	pthread_rwlock_destroy(&o->live_lock);
 	free(o->base.name);
 	free(o);
 }
 
 static const struct output_ops mem_ops = {
-	mem_begin, mem_write, NULL, NULL, mem_commit, mem_abort, mem_free
+	mem_begin, mem_write, mem_keep, NULL, mem_commit, mem_abort, mem_free
 };
 
 struct output *
@@ -146,7 +235,19 @@ output_mem_new(void)
 	o->base.ops = &mem_ops;
 	o->base.name = xstrdup("memory");
 	pthread_mutex_init(&o->lock, NULL);
+	pthread_rwlock_init(&o->live_lock, NULL);
 	return &o->base;
+}
+
+void
+output_mem_read(struct output *base, int begin)
+{
+	struct sink_mem *o = (struct sink_mem *)base;
+
+	if (begin)
+		pthread_rwlock_rdlock(&o->live_lock);
+	else
+		pthread_rwlock_unlock(&o->live_lock);
 }
 
 const char *
