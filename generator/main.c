@@ -494,16 +494,18 @@ out:
 }
 
 static void
-serve_built(unsigned n, double ms, struct diags *d, void *arg)
+serve_built(unsigned n, double ms, const struct build_stats *st,
+    struct diags *d, void *arg)
 {
 	struct cli *c = arg;
 
-	/* The warnings once, then one line a rebuild unless it failed. */
+	/* The warnings once, then one line a rebuild. */
 	if (d->errors || (n == 1 && !c->quiet))
 		report(d, c);
-	if (!d->errors && !c->quiet)
-		fprintf(stderr, "valo: %s in %.0f ms\n",
-		    n == 1 ? "built" : "rebuilt", ms);
+	if (st != NULL && !c->quiet)
+		fprintf(stderr, "valo: %s in %.0f ms (%zu of %zu pages "
+		    "rendered)%s\n", n == 1 ? "built" : "rebuilt", ms,
+		    st->rendered, st->pages, d->errors ? ", with errors" : "");
 }
 
 static void

@@ -31,10 +31,11 @@
 #include "publish.h"
 #include "serve.h"
 #include "util/buf.h"
+#include "util/hmap.h"
 #include "util/mem.h"
 
 /* Editors save in bursts (a temporary file, then a rename): one rebuild. */
-#define SETTLE_MS	50
+#define SETTLE_MS	20
 /* Proxies and browsers drop an event stream that stays silent too long. */
 #define KEEPALIVE_S	15
 
@@ -56,9 +57,15 @@ static const char reload_js[] =
 /* What is served: one owning struct for the server's lifetime. */
 struct served {
 	pthread_rwlock_t lock;
-	struct output	*site;		/* the last good build, or NULL */
-	char		*errors;	/* the failed last build's page, or NULL */
+	struct output	*site;		/* memory sink: the last good build */
+	struct build	*last;		/* that build; the watching thread's */
+	char		*errors;	/* the last build's errors, or NULL */
 	size_t		 errors_len;
+	/* Where they show: every HTML page, or the pages in error_rels. */
+	int		 errors_all;
+	struct hmap	 error_rels;
+	char		**rels;		/* error_rels' keys, owned */
+	size_t		 nrels;
 	time_t		 built;		/* when site's build finished */
 	/* The event streams wait on this for the next build. */
 	pthread_mutex_t	 ev_lock;
@@ -85,6 +92,12 @@ struct watch {
 	struct watched	*v;
 	size_t		 len;
 	size_t		 cap;
+	size_t		 rootlen;	/* of the site folder's path */
+	/* What changed since the last build: "content/a.md", "site.conf". */
+	char		**changed;
+	size_t		 nchanged;
+	size_t		 capchanged;
+	struct hmap	 seen;		/* changed, by path */
 };
 
 static const struct {
@@ -351,10 +364,9 @@ answer_file(struct served *s, struct MHD_Connection *c, const char *url)
 		rel = xasprintf("%sindex.html", url + 1);
 	else
 		rel = xstrdup(url + 1);
-	if (s->site != NULL)
-		data = output_mem_get(s->site, rel, &len);
+	data = output_mem_get(s->site, rel, &len);
 	/* A folder asked for without its slash: relative links need it. */
-	if (data == NULL && s->site != NULL && url[n - 1] != '/') {
+	if (data == NULL && url[n - 1] != '/') {
 		dir = xasprintf("%s/index.html", url + 1);
 		if (output_mem_get(s->site, dir, &len) != NULL) {
 			free(dir);
@@ -371,14 +383,14 @@ answer_file(struct served *s, struct MHD_Connection *c, const char *url)
 		}
 		free(dir);
 	}
-	if (data == NULL) {
+	if (data == NULL && hmap_get(&s->error_rels, rel) == NULL) {
 		free(rel);
 		rel = xstrdup("404.html");
 		status = MHD_HTTP_NOT_FOUND;
-		if (s->site != NULL)
-			data = output_mem_get(s->site, rel, &len);
+		data = output_mem_get(s->site, rel, &len);
 	}
-	if (is_html(rel) && s->errors != NULL) {
+	if (is_html(rel) && s->errors != NULL && (s->errors_all ||
+	    hmap_get(&s->error_rels, rel) != NULL)) {
 		free(rel);
 		r = MHD_create_response_from_buffer(s->errors_len, s->errors,
 		    MHD_RESPMEM_MUST_COPY);
@@ -503,75 +515,107 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 		return send_response(c, MHD_HTTP_OK, r);
 	}
 	pthread_rwlock_rdlock(&s->lock);
+	output_mem_read(s->site, 1);
 	rc = answer_file(s, c, url);
+	output_mem_read(s->site, 0);
 	pthread_rwlock_unlock(&s->lock);
 	return rc;
 }
 
-/* Builds the site into a new memory sink; NULL after diagnostics. */
-static struct output *
-build(const struct serve_opts *so, struct diags *d)
+/*
+ * Where the last build's errors show: on the pages whose files they
+ * name, or everywhere when one names anything else (a template, data,
+ * site.conf) or no build could be made at all.
+ */
+static void
+place_errors(struct served *s, struct diags *d, int built)
 {
-	struct build_opts o;
-	struct build_stats st;
-	struct git_site g;
-	int rc;
+	const struct diag *g;
+	const char *rel;
+	size_t i;
 
-	memset(&o, 0, sizeof(o));
-	memset(&g, 0, sizeof(g));
-	o.root = so->root;
-	o.drafts = so->drafts;
-	o.out = output_mem_new();
-	if (so->ref != NULL && git_site_open(&g, so->root, so->ref, d) == -1)
-		rc = -1;
-	else {
-		o.src = g.src;
-		o.repo = g.repo;
-		o.commit = g.commit ? git_commit_id(g.commit) : NULL;
-		rc = build_site(&o, &st, d);
+	for (i = 0; i < s->nrels; i++)
+		free(s->rels[i]);
+	free(s->rels);
+	s->rels = NULL;
+	s->nrels = 0;
+	hmap_free(&s->error_rels);
+	s->errors_all = !built;
+	for (i = 0; built && i < d->len; i++) {
+		g = &d->v[i];
+		if (g->level != DIAG_ERROR)
+			continue;
+		if ((rel = build_page_out(s->last, g->file)) == NULL) {
+			s->errors_all = 1;
+			continue;
+		}
+		if (hmap_get(&s->error_rels, rel) != NULL)
+			continue;
+		s->rels = xrealloc(s->rels, (s->nrels + 1) * sizeof(*s->rels));
+		s->rels[s->nrels] = xstrdup(rel);
+		hmap_put(&s->error_rels, s->rels[s->nrels], s->rels[s->nrels]);
+		s->nrels++;
 	}
-	git_site_close(&g);
-	if (rc == -1 || d->errors) {
-		output_free(o.out);
-		return NULL;
-	}
-	return o.out;
 }
 
-/* Builds, swaps the result in, wakes the event streams, reports. */
+/*
+ * Brings the site up to date with the files changed (all of them: none
+ * given), swaps the result in, wakes the event streams, reports. A save
+ * of a page's text renders only what read it; anything else builds the
+ * site again, taking over every file whose inputs did not change.
+ */
 static void
-rebuild(const struct serve_opts *so, struct served *s)
+rebuild(const struct serve_opts *so, struct served *s, struct git_site *g,
+    char *const *changed, size_t n)
 {
+	const char *const *paths = (const char *const *)changed;
 	struct diags d = DIAGS_INIT;
+	struct build_opts o;
+	struct build_stats st;
 	struct timespec t0, t1;
-	struct output *site, *old = NULL;
+	struct build *b;
 	char *page = NULL;
 	size_t len = 0;
-	unsigned n;
+	unsigned k;
+	int built = 1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	site = build(so, &d);
-	if (site == NULL)
+	if (s->last == NULL || n == 0 ||
+	    build_again(s->last, paths, n, &st, &d) == 0) {
+		memset(&o, 0, sizeof(o));
+		o.root = so->root;
+		o.drafts = so->drafts;
+		o.out = s->site;
+		o.live = 1;
+		o.src = g->src;
+		o.repo = g->repo;
+		o.commit = g->commit ? git_commit_id(g->commit) : NULL;
+		b = build_keep(&o, s->last, paths, n, &st, &d);
+		if (b != NULL) {
+			build_free(s->last);
+			s->last = b;
+		} else
+			built = 0;
+	}
+	if (d.errors)
 		page = error_page(&d, &len);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	pthread_rwlock_wrlock(&s->lock);
-	if (site != NULL) {
-		old = s->site;
-		s->site = site;
+	if (built)
 		s->built = time(NULL);
-	}
 	free(s->errors);
 	s->errors = page;
 	s->errors_len = len;
+	place_errors(s, &d, built);
 	pthread_rwlock_unlock(&s->lock);
-	output_free(old);
 	pthread_mutex_lock(&s->ev_lock);
-	n = ++s->build;
+	k = ++s->build;
 	pthread_cond_broadcast(&s->ev_cond);
 	pthread_mutex_unlock(&s->ev_lock);
 	if (so->built != NULL)
-		so->built(n, (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6, &d, so->arg);
+		so->built(k, (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6, built ? &st : NULL,
+		    &d, so->arg);
 	diags_free(&d);
 }
 
@@ -616,8 +660,51 @@ watch_add(struct watch *w, const char *path, int recursive)
 }
 
 /*
- * Reads the events waiting, watching the folders that appeared. Returns
- * whether there were any.
+ * Notes that path (below the site folder) changed, unless it is not the
+ * site's: an editor's hidden and backup files, or the output folder.
+ */
+static int
+watch_note(struct watch *w, const char *dir, const char *name)
+{
+	char *path;
+	size_t n = strlen(name);
+
+	if (name[0] == '.' || (n > 0 && name[n - 1] == '~'))
+		return 0;
+	if (strlen(dir) == w->rootlen) {
+		/* At the root only the settings and the two folders count. */
+		if (strcmp(name, "site.conf") && strcmp(name, "content") &&
+		    strcmp(name, "themes"))
+			return 0;
+		path = xstrdup(name);
+	} else
+		path = xasprintf("%s/%s", dir + w->rootlen + 1, name);
+	if (hmap_get(&w->seen, path) != NULL) {
+		free(path);
+		return 1;
+	}
+	w->changed = xgrow(w->changed, &w->capchanged, w->nchanged + 1,
+	    sizeof(*w->changed));
+	w->changed[w->nchanged++] = path;
+	hmap_put(&w->seen, path, path);
+	return 1;
+}
+
+static void
+watch_forget(struct watch *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nchanged; i++)
+		free(w->changed[i]);
+	w->nchanged = 0;
+	hmap_free(&w->seen);
+}
+
+/*
+ * Reads the events waiting, watching the folders that appeared, and
+ * notes the paths that changed. Returns whether any path of the site
+ * did.
  */
 static int
 watch_drain(struct watch *w)
@@ -630,7 +717,6 @@ watch_drain(struct watch *w)
 	int any = 0;
 
 	while ((n = read(w->fd, ev, sizeof(ev))) > 0) {
-		any = 1;
 		for (char *p = ev; p < ev + n; p += sizeof(*e) + e->len) {
 			e = (const struct inotify_event *)p;
 			for (i = 0; i < w->len && w->v[i].wd != e->wd; i++)
@@ -642,7 +728,11 @@ watch_drain(struct watch *w)
 				w->v[i] = w->v[--w->len];
 				continue;
 			}
-			if (!(e->mask & IN_ISDIR) || e->len == 0 ||
+			if (e->len == 0)
+				continue;
+			if (watch_note(w, w->v[i].path, e->name))
+				any = 1;
+			if (!(e->mask & IN_ISDIR) ||
 			    !(e->mask & (IN_CREATE | IN_MOVED_TO)))
 				continue;
 			/* At the root, only content/ and themes/ go deep. */
@@ -665,6 +755,8 @@ watch_free(struct watch *w)
 	for (i = 0; i < w->len; i++)
 		free(w->v[i].path);
 	free(w->v);
+	watch_forget(w);
+	free(w->changed);
 	if (w->fd != -1)
 		close(w->fd);
 }
@@ -729,6 +821,7 @@ serve_run(const struct serve_opts *so, int stop_fd, struct diags *d)
 {
 	struct served s;
 	struct watch w;
+	struct git_site g;
 	struct MHD_Daemon *daemon = NULL;
 	struct pollfd p[2];
 	const char *addr = so->bind ? so->bind : "127.0.0.1";
@@ -738,12 +831,20 @@ serve_run(const struct serve_opts *so, int stop_fd, struct diags *d)
 
 	memset(&s, 0, sizeof(s));
 	memset(&w, 0, sizeof(w));
+	memset(&g, 0, sizeof(g));
 	w.fd = -1;
+	w.rootlen = strlen(so->root);
+	s.site = output_mem_new();
 	pthread_rwlock_init(&s.lock, NULL);
 	pthread_mutex_init(&s.ev_lock, NULL);
 	pthread_cond_init(&s.ev_cond, NULL);
 	if ((fd = listen_on(addr, so->port, &url, d)) == -1)
 		goto out;
+	/* A commit stays open as long as its build is served. */
+	if (so->ref != NULL && git_site_open(&g, so->root, so->ref, d) == -1) {
+		close(fd);
+		goto out;
+	}
 	/* Watched before the first build, so no change falls between. */
 	if (so->ref == NULL) {
 		if ((w.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
@@ -760,7 +861,7 @@ serve_run(const struct serve_opts *so, int stop_fd, struct diags *d)
 		watch_add(&w, path, 1);
 		free(path);
 	}
-	rebuild(so, &s);
+	rebuild(so, &s, &g, NULL, 0);
 	/*
 	 * A thread per connection: an event stream's reader blocks until
 	 * the next build, which would stall a shared polling thread.
@@ -801,7 +902,8 @@ serve_run(const struct serve_opts *so, int stop_fd, struct diags *d)
 			watch_drain(&w);
 		if (p[0].revents)
 			break;
-		rebuild(so, &s);
+		rebuild(so, &s, &g, w.changed, w.nchanged);
+		watch_forget(&w);
 	}
 	rc = 0;
 out:
@@ -813,7 +915,10 @@ out:
 	if (daemon != NULL)
 		MHD_stop_daemon(daemon);
 	watch_free(&w);
+	build_free(s.last);
 	output_free(s.site);
+	git_site_close(&g);
+	place_errors(&s, NULL, 0);
 	free(s.errors);
 	free(url);
 	pthread_cond_destroy(&s.ev_cond);

@@ -13,6 +13,8 @@
 
 #include "util/diag.h"
 
+struct build_stats;
+
 struct serve_opts {
 	const char	*root;		/* the site folder */
 	const char	*bind;		/* an IPv4 or IPv6 address; NULL: 127.0.0.1 */
@@ -22,10 +24,12 @@ struct serve_opts {
 	const char	*ref;
 	/*
 	 * Called after every build, from the thread that called serve_run:
-	 * n counts builds from 1, ms is how long it took, d holds its
-	 * diagnostics (failed when d->errors). The callee may empty d.
+	 * n counts builds from 1, ms is how long it took, st what it did
+	 * (NULL when nothing could be built), d its diagnostics (failed
+	 * pages or a failed build when d->errors). The callee may empty d.
 	 */
-	void		(*built)(unsigned n, double ms, struct diags *d,
+	void		(*built)(unsigned n, double ms,
+			    const struct build_stats *st, struct diags *d,
 			    void *arg);
 	/* Called once, when the server listens at url. */
 	void		(*listening)(const char *url, void *arg);
@@ -37,7 +41,8 @@ struct serve_opts {
  * it a signalfd for SIGINT and SIGTERM, which it has blocked, so that the
  * server's threads never take them). Returns 0 when stopped, or -1 after
  * a diagnostic when the server could not start. A failed build does not
- * stop it: its errors are served instead of the pages.
+ * stop it: its errors are served instead of the pages they concern (all
+ * of them when they concern what every page is made from).
  */
 int	serve_run(const struct serve_opts *, int stop_fd, struct diags *);
 

@@ -142,9 +142,41 @@ edited() { get /tietoa/; [ "$code" = 200 ] && has 'Muokattu otsikko'; }
 until_ok 5 edited && ok || no "the edit was not served within 5 s: $code"
 until_ok 5 grep -q '^data: [0-9]' "$WORK/events2" && ok || no "the event stream did not tell of the rebuild"
 kill "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null
-grep -q '^valo: rebuilt in [0-9]* ms$' "$WORK/serve.err" && ok || no "no \"rebuilt in N ms\" line"
+grep -q '^valo: rebuilt in [0-9]* ms ([0-9]* of [0-9]* pages rendered)$' "$WORK/serve.err" && ok ||
+	no "no \"rebuilt in N ms (N of N pages rendered)\" line"
 
-# A broken page: every page is the error page, until it is fixed.
+# A save of a page's text renders that page alone; the rest is taken over.
+sed 's/^Tehty Valolla/Tehty yhä Valolla/' "$site/content/tietoa.md" >"$site/content/.tietoa.tmp" &&
+	mv "$site/content/.tietoa.tmp" "$site/content/tietoa.md" || exit 1
+body() { get /tietoa/; [ "$code" = 200 ] && has 'Tehty yhä Valolla'; }
+until_ok 5 body && ok || no "an edit of the text was not served within 5 s: $code"
+until_ok 5 grep -q '^valo: rebuilt in [0-9]* ms (1 of [0-9]* pages rendered)$' "$WORK/serve.err" && ok ||
+	{ no "an edit of one page's text rendered more than the page:"; tail -3 "$WORK/serve.err"; }
+
+# An error in one page's text: that page is the error page, the rest stand.
+cp "$site/content/tietoa.md" "$WORK/tietoa.good"
+printf '\nKatso [puuttuva](ei-ole.md).\n' >>"$site/content/tietoa.md"
+onebad() { get /tietoa/; [ "$code" = 500 ]; }
+until_ok 5 onebad && has 'content/tietoa.md:' && has 'ei-ole.md' && ok ||
+	no "a page with a broken link is not its error page: $code"
+get /
+[ "$code" = 200 ] && has '<h1' && ok || no "another page while one is broken: $code"
+get /ei-ole/
+[ "$code" = 404 ] && ok || no "a missing page while one page is broken: $code"
+cp "$WORK/tietoa.good" "$site/content/tietoa.md"
+until_ok 5 body && ok || no "fixing the link did not bring the page back: $code"
+
+# A build into public/ while the preview runs: the preview writes nothing
+# there and takes no lock, so both go on.
+run -C "$site" -q build
+[ "$status" = 0 ] && [ -f "$site/public/index.html" ] && ok ||
+	{ no "valo build while serving: status $status"; errs; }
+get /
+[ "$code" = 200 ] && ok || no "the preview after a build into public/: $code"
+rm -rf "$site/public"
+
+# A page whose front matter is broken: the site cannot be built, and
+# every page is the error page until it is fixed.
 cp "$site/content/tietoa.md" "$WORK/tietoa.good"
 printf -- '---\ntitle: Rikki\n\nEi loppua.\n' >"$site/content/.tietoa.tmp" &&
 	mv "$site/content/.tietoa.tmp" "$site/content/tietoa.md" || exit 1

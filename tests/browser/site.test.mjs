@@ -66,7 +66,12 @@ function watchRequests(page) {
 	page.on('response', (res) => {
 		if (res.status() >= 400 && !res.request().isNavigationRequest()) add(`HTTP ${res.status()}`, res.url());
 	});
-	page.on('requestfailed', (req) => add(req.failure()?.errorText ?? 'failed', req.url()));
+	// A load the browser itself cancelled (a favicon when the next page
+	// opens) is no broken link; a missing file answers 404 above.
+	page.on('requestfailed', (req) => {
+		const why = req.failure()?.errorText ?? 'failed';
+		if (why !== 'net::ERR_ABORTED') add(why, req.url());
+	});
 	failed.reset = () => { failed.length = 0; seen.clear(); };
 	return failed;
 }
