@@ -498,7 +498,15 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 	(void)version;
 	(void)upload;
 	(void)upload_len;
-	(void)con_cls;
+	/*
+	 * The first call only announces the request: a response queued
+	 * then, before MHD knows the request is whole, closes the
+	 * connection after it, and every request pays for a new one.
+	 */
+	if (*con_cls == NULL) {
+		*con_cls = s;
+		return MHD_YES;
+	}
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 		return send_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "method not allowed\n");

@@ -68,6 +68,10 @@ has '<script src="/__valo/reload.js" defer></script></body>' && ok ||
 has "script-src 'self'" && ! has "script-src 'none'" && ok ||
 	no "/: the served page's CSP does not let the reload script run"
 [ "$(header Cache-Control)" = no-cache ] && ok || no "/: Cache-Control $(header Cache-Control)"
+# Connections are kept open: a page and its files come over one.
+curl -sv -o /dev/null -o /dev/null "$URL" "${URL}tietoa/" 2>"$WORK/keep" &&
+	grep -q 'Re-using existing connection' "$WORK/keep" && ! grep -qi '^< Connection: close' "$WORK/keep" && ok ||
+	no "the server closes the connection after each answer"
 
 get /tietoa/
 [ "$code" = 200 ] && has '<h1>' && ok || no "/tietoa/: $code"
