@@ -92,7 +92,7 @@ clean:
 	rm -rf $(B) public .public.staging
 
 # Benchmark against Hugo, Jekyll, Eleventy (tests/bench/README.md).
-BENCH_DEBS = python3 hyperfine time hugo jekyll cmark-gfm
+BENCH_DEBS = python3 hyperfine time hugo jekyll cmark-gfm wrk
 bench: deps
 	@tests/install-deps.sh $(BENCH_DEBS)
 	@$(MAKE) --no-print-directory $(B)/valo

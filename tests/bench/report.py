@@ -107,6 +107,20 @@ def ratio(a, b):
     return None if a is None or b is None or b == 0 else a / b
 
 
+def serve_load(d, name):
+    try:
+        with open(os.path.join(d, "serve-%s.json" % name)) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def pct(v, q):
+    """The q-th percentile by nearest rank: p90 of 20 is the 18th."""
+    v = sorted(v)
+    return v[max(0, -(-len(v) * q // 100) - 1)]
+
+
 def report(d):
     meta = read_meta(d)
     M = lambda k, dflt="-": meta.get(k, dflt)
@@ -341,6 +355,39 @@ def report(d):
                         "%.2f×" % (s_["wall"] / base["wall"]) if base else "-"))
             p("")
 
+    sv, sh = serve_load(d, "valo"), serve_load(d, "hugo")
+    if sv or sh:
+        p("## Preview server (10k, tmpfs)")
+        p("")
+        p("From a save complete (a temporary file renamed over the page) to the "
+          "server answering with the new text, polled every millisecond over one "
+          "connection; 20 saves of the text of 20 different pages. Load: `wrk -t2 "
+          "-c4 -d10s` against one page, on the same two cores as the server.")
+        p("")
+        p("| server | start to first page | save to served: median | p90 | max "
+          "| front matter | template | data | RSS after | load: requests/s | errors |")
+        p("|---|---|---|---|---|---|---|---|---|---|---|")
+        for name, r in (("`valo serve`", sv), ("`hugo server`", sh)):
+            if not r:
+                continue
+            ed = r["edits"]
+            ld = r.get("load") or {}
+            errs = "%s socket, %s non-2xx" % (ld.get("socket_errors") or "no",
+                                              ld.get("non2xx", "-")) if ld else "-"
+            ms = lambda k: ("%.0f ms" % r[k]) if r.get(k) is not None else "-"
+            p("| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %s | %s | %s | %.0f MiB | %s | %s |" % (
+                name, r["start_ms"], pct(ed, 50), pct(ed, 90), max(ed),
+                ms("front_matter_ms"), ms("template_ms"), ms("data_ms"),
+                r["memory_kib"]["VmRSS"] / 1024,
+                "%.0f" % ld["rps"] if ld.get("rps") else "-", errs))
+        p("")
+        if sv:
+            p("Valo's saves of a page's text render that page alone; a front "
+              "matter edit renders what shows the page (its section, neighbours, "
+              "links to it) after loading the site again; the template edit "
+              "renders every page that uses it.")
+            p("")
+
     e = g("example")
     if e:
         p("## Example site")
@@ -398,6 +445,16 @@ def report(d):
         T.append(("100k: wall ≤ 11× 10k, peak ≤ 400 MiB", "-",
                   "not run (BENCH_LARGE=1)", "-"))
     le("Warm rebuild, one page edited: wall", 0.25, w and w["wall"], " s")
+    le("`valo serve`: save to served, median of 20 pages' text", 100,
+       sv and pct(sv["edits"], 50), " ms", "%.0f")
+    le("`valo serve`: save to served, p90", 150, sv and pct(sv["edits"], 90), " ms", "%.0f")
+    if sv and sv.get("load"):
+        ld = sv["load"]
+        okl = ld.get("rps") and not ld.get("socket_errors") and not ld.get("non2xx")
+        T.append(("`valo serve` under load (wrk, 4 connections, 10 s)", "no errors",
+                  "%s requests/s, %s" % ("%.0f" % ld["rps"] if ld.get("rps") else "-",
+                                         "no errors" if okl else "errors"),
+                  "PASS" if okl else "**FAIL**"))
     if w:
         ch = int(M("warm_changed", "-1"))
         T.append(("Warm rebuild: only changed files rewritten", "1 file (the edited page)",

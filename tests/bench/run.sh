@@ -10,7 +10,7 @@
 # BASELINE=path/to/valo adds that binary's 10k folder build, for comparison.
 # Work dir build/bench/ (corpora are generated once and kept); output on tmpfs
 # in /dev/shm/valo-bench/ and on disk in build/bench/out-disk/.
-# Needs python3, hyperfine, GNU time; hugo, jekyll, cmark-gfm, npm if present.
+# Needs python3, hyperfine, GNU time; hugo, jekyll, cmark-gfm, wrk, npm if present.
 # See tests/bench/README.md for what each number means.
 set -eu
 
@@ -311,6 +311,27 @@ if hf warm-10000 "$RUNS" 1 "$W/warm-prepare.sh" "$VALO -q -C $WS build --out $WO
 fi
 cp "$C10/$PAGE" "$WS/$PAGE"
 rm -rf "$WO" "$T"/.warm-10000.*
+
+# ---- 10k: the preview server --------------------------------------------
+# valo serve and hugo server on their own copies of the 10k content (the
+# pages are edited and put back): save to served for 20 pages' text, and
+# (Valo) a front matter, template and data edit; start; memory; wrk load.
+PORT=$((20000 + $$ % 20000))
+SV=$T/site-10000-serve HV=$T/hugo-10000-serve
+rm -rf "$SV" "$HV"; mkdir -p "$SV"
+cp -r "$HERE/site/site.conf" "$HERE/site/themes" "$C10/content" "$SV/"
+have wrk || note "wrk is not installed (apt-get install wrk): no load figures"
+say "serve: valo serve, 20 edits and wrk"
+python3 "$HERE/serve.py" valo "$VALO" "$SV" "$PORT" "$R/serve-valo.json" >&2 ||
+	note "valo serve measurement failed; log: build/bench/results/serve-valo.json.log"
+if have hugo; then
+	other_sites "$C10" "$W/sites-10000"
+	cp -r "$W/sites-10000/hugo" "$HV"
+	say "serve: hugo server, 20 edits and wrk"
+	python3 "$HERE/serve.py" hugo "$HV" "$((PORT + 1))" "$R/serve-hugo.json" >&2 ||
+		note "hugo server measurement failed; log: build/bench/results/serve-hugo.json.log"
+fi
+rm -rf "$SV" "$HV"
 
 # ---- 10k from git: build --source HEAD and publish ------------------------
 # A repository of the 10k site (a copy of the content, committed and packed
