@@ -4,11 +4,16 @@
  */
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,10 +110,11 @@ static const char usage_new[] =
 
 static const char usage_serve[] =
 "usage: valo serve [--port N] [--bind ADDR] [--drafts] [--source REF]\n"
+"                  [--open]\n"
 "\n"
 "Builds the site into memory and serves it for previewing. Saving a file\n"
-"rebuilds the site and reloads the pages open in the browser; while the\n"
-"site has errors, its pages list them. Nothing is written to disk.\n"
+"renders again what read it and reloads the pages open in the browser;\n"
+"a page with errors lists them instead. Nothing is written to disk.\n"
 "Ctrl-C stops.\n"
 "\n"
 "  --port N        the port (default 1313; 0: any free one)\n"
@@ -116,12 +122,14 @@ static const char usage_serve[] =
 "                  computer only); any other lets the network see drafts\n"
 "  --drafts        include pages marked draft: true\n"
 "  --source REF    serve the site as it was at commit REF of its git\n"
-"                  repository; then changes to the files are not followed\n";
+"                  repository; then changes to the files are not followed\n"
+"  --open          open the site in the desktop's browser (xdg-open)\n";
 
 struct cli {
 	const char	*root;
 	int		 quiet;
 	int		 tty;
+	int		 open;		/* serve --open */
 };
 
 static void
@@ -508,11 +516,53 @@ serve_built(unsigned n, double ms, const struct build_stats *st,
 		    st->rendered, st->pages, d->errors ? ", with errors" : "");
 }
 
+static void *
+reap(void *arg)
+{
+	waitpid((pid_t)(intptr_t)arg, NULL, 0);
+	return NULL;
+}
+
+/*
+ * The desktop's browser at url, through xdg-open, which returns once the
+ * browser has it; a thread waits for it, so it leaves no zombie behind.
+ */
+static void
+open_browser(const char *url)
+{
+	char *argv[] = { "xdg-open", (char *)url, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none;
+	pthread_t t;
+	pid_t pid;
+	int rc;
+
+	sigemptyset(&none);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	rc = posix_spawnp(&pid, "xdg-open", &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (rc != 0)
+		fprintf(stderr, "valo: note: cannot run xdg-open (%s): open %s "
+		    "in a browser\n", strerror(rc), url);
+	else if (pthread_create(&t, NULL, reap, (void *)(intptr_t)pid) == 0)
+		pthread_detach(t);
+}
+
 static void
 serve_listening(const char *url, void *arg)
 {
-	(void)arg;
+	struct cli *c = arg;
+
 	fprintf(stderr, "valo: serving %s (Ctrl-C stops)\n", url);
+	if (c->open)
+		open_browser(url);
 }
 
 static int
@@ -523,6 +573,7 @@ cmd_serve(struct cli *c, int argc, char *argv[])
 		{ "bind", required_argument, NULL, 'b' },
 		{ "drafts", no_argument, NULL, 'd' },
 		{ "source", required_argument, NULL, 's' },
+		{ "open", no_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -559,6 +610,9 @@ cmd_serve(struct cli *c, int argc, char *argv[])
 			break;
 		case 's':
 			o.ref = optarg;
+			break;
+		case 'o':
+			c->open = 1;
 			break;
 		case 'h':
 			fputs(usage_serve, stdout);

@@ -218,6 +218,23 @@ else
 fi
 pid=
 
+# --open hands the address to the desktop's xdg-open (here a stand-in).
+mkdir -p "$WORK/bin"
+printf '#!/bin/sh\necho "$@" >"%s/opened"\n' "$WORK" >"$WORK/bin/xdg-open"
+chmod +x "$WORK/bin/xdg-open"
+PATH="$WORK/bin:$PATH" "$VALO" -C "$site" serve --port 0 --open 2>"$WORK/serve.err" &
+pid=$!
+opened() { [ -s "$WORK/opened" ]; }
+if until_ok 10 opened; then
+	grep -q "^http://127\.0\.0\.1:[0-9]*/\$" "$WORK/opened" && ok ||
+		no "--open gave xdg-open $(cat "$WORK/opened")"
+else
+	no "--open did not run xdg-open"; serrs
+fi
+kill -INT "$pid"; wait "$pid"; status=$?
+[ "$status" = 0 ] && ok || no "--open: exit status $status"
+pid=
+
 # Wrong usage, and a port that is taken.
 run -C "$site" serve --port 70000
 [ "$status" = 2 ] && ok || no "--port 70000: status $status"
