@@ -171,7 +171,8 @@ def measure(kind, cmd, site, port, out_path):
             text = f.read()
         restore.setdefault(tpl, text)
         t0 = time.monotonic()
-        save(tpl, text.replace('</body>', '<!-- pohja muutettiin --></body>', 1))
+        # Visible text: Go templates drop HTML comments.
+        save(tpl, text.replace('</main>', '<p>pohja muutettiin</p></main>', 1))
         res['template_ms'] = wait_for(port, url_of(site, targets[5]),
                                       'pohja muutettiin', t0)
         time.sleep(0.5)
