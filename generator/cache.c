@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,14 +18,33 @@
  */
 #define CACHE_MAGIC	"valo-cache 4"
 
+/*
+ * This valo: a new build of it may render pages otherwise, with the same
+ * version number. Its file's size and time tell one build from another.
+ */
+static uint64_t
+self_key(void)
+{
+	struct stat st;
+	uint64_t k[3] = { 0, 0, 0 };
+
+	if (stat("/proc/self/exe", &st) == 0) {
+		k[0] = (uint64_t)st.st_size;
+		k[1] = (uint64_t)st.st_mtim.tv_sec;
+		k[2] = (uint64_t)st.st_mtim.tv_nsec;
+	}
+	return hash_bytes(k, sizeof(k));
+}
+
 uint64_t
 cache_key(const struct site *s, uint64_t theme_hash)
 {
 	const struct config *c = s->cfg;
-	uint64_t h = 0;
+	uint64_t h = 0, self = self_key();
 	size_t i;
 
 	h = hash_mix_str(h, CACHE_MAGIC " " VALO_VERSION);
+	h = hash_mix(h, &self, sizeof(self));
 	h = config_hash(c) ^ h;
 	h = hash_mix(h, &theme_hash, sizeof(theme_hash));
 	h = hash_mix(h, &s->data_hash, sizeof(s->data_hash));
