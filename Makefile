@@ -1,7 +1,7 @@
 # Valo: `make` builds the generator and the example site; `make check` runs
 # every test. Plain make and pkg-config, no configure step.
 
-PKGS	 = libcmark-gfm yaml-0.1 inih libgit2 libmicrohttpd
+PKGS	 = libcmark-gfm yaml-0.1 inih libgit2 libmicrohttpd libvoikko
 CC	?= cc
 CFLAGS	?= -O2 -g
 WARN	 = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -31,7 +31,7 @@ all: deps
 # Debian packages needed to build and run Valo.
 DEBS	 = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	   libyaml-dev libinih-dev libcsv-dev libgit2-dev \
-	   libmicrohttpd-dev
+	   libmicrohttpd-dev libvoikko-dev voikko-fi
 # ...and to run the browser and HTML checks of `make check`; Node.js and
 # npm only where no node and npm are installed (they may come from
 # elsewhere than Debian, and Debian's npm conflicts with those).

@@ -14,6 +14,7 @@
 #include "data.h"
 #include "deps.h"
 #include "history.h"
+#include "hyphen.h"
 #include "markdown.h"
 #include "output.h"
 #include "page_history.h"
@@ -95,6 +96,7 @@ struct build {
 	struct repo		*repo;
 	struct repo		*own_repo;
 	struct page_history	*ph;
+	struct hyphen		*hyphen;
 	/* Live builds: a record per file rendered from a page, by rel. */
 	struct record		*recs;
 	size_t			 nrecs;
@@ -117,6 +119,7 @@ struct build {
 	struct timespec		 last;		/* of the last progress report */
 	size_t			 total;		/* jobs, taken over or not */
 	struct buf		*racy;		/* VALO_TEST_RACY_THREADS */
+	struct hyphen		**racy_hy;	/* one a thread but the first */
 	pid_t			 pid;		/* of the building process */
 };
 
@@ -442,10 +445,16 @@ racy_item(void *arg, int worker, size_t i)
 	struct build *b = arg;
 	struct build one = *b;
 
-	(void)worker;
 	memset(&one.worker, 0, sizeof(one.worker));
 	if (b->env.deps != NULL)
 		one.env.deps = &one.worker.deps;
+	/* A hyphenator keeps what it has seen: one for each thread. */
+	if (b->env.hyphen != NULL && worker > 0) {
+		const char *why;
+		if (b->racy_hy[worker] == NULL)
+			b->racy_hy[worker] = hyphen_open(b->cfg.language, &why);
+		one.env.hyphen = b->racy_hy[worker];
+	}
 	render_child(&one, i, &b->racy[i]);
 	deps_free(&one.worker.deps);
 	arena_free(&one.worker.arena);
@@ -460,7 +469,12 @@ render_racy(struct build *b, int jobs)
 	int rc;
 
 	b->racy = xcalloc(b->nqueue ? b->nqueue : 1, sizeof(*b->racy));
+	b->racy_hy = xcalloc((size_t)jobs + 1, sizeof(*b->racy_hy));
 	rc = pool_run(jobs, b->nqueue, racy_item, b);
+	for (i = 0; i <= (size_t)jobs; i++)
+		hyphen_close(b->racy_hy[i]);
+	free(b->racy_hy);
+	b->racy_hy = NULL;
 	for (i = 0; i < b->nqueue; i++) {
 		render_done(b, i, b->racy[i].data, b->racy[i].len);
 		buf_free(&b->racy[i]);
@@ -1144,6 +1158,7 @@ build_free(struct build *b)
 	free(b->recs);
 	hmap_free(&b->by_rel);
 	prints_free(&b->prints);
+	hyphen_close(b->hyphen);
 	if (b->site_init) {
 		for (i = 0; i < b->site->npages; i++)
 			b->site->pages[i]->history = NULL;
@@ -1204,6 +1219,7 @@ build_keep(const struct build_opts *o, struct build *prev,
 	struct site *site = &b->site_store;
 	struct fm_memo memo;
 	struct timespec now, t;
+	const char *why;
 	uint64_t key = 0, start_ns;
 	size_t i, errors = d->errors;
 	size_t shared;
@@ -1323,6 +1339,11 @@ build_keep(const struct build_opts *o, struct build *prev,
 	    &b->hist : NULL, b->repo, &site->arena);
 	if (o->archive)
 		render_env_archive(&b->env, o->archive, &site->arena);
+	b->env.hyphen = b->hyphen = hyphen_open(b->cfg.language, &why);
+	if (why != NULL)
+		diag_note(d, "site.conf", 0, 0, "Install libvoikko's Finnish "
+		    "dictionary: apt-get install voikko-fi", "long words are "
+		    "not hyphenated: %s", why);
 	plan_outputs(site, &b->theme, &b->env, d);
 	if (d->errors != shared)
 		goto out;

@@ -6,6 +6,7 @@
 #include "content.h"
 #include "deps.h"
 #include "history.h"
+#include "hyphen.h"
 #include "page_history.h"
 #include "render.h"
 #include "util/mem.h"
@@ -379,6 +380,8 @@ render_template(const struct render_env *env, struct arena *a,
 		free(err);
 		return -1;
 	}
+	if (env->hyphen != NULL)
+		hyphen_buf(env->hyphen, out);
 	return 0;
 }
 

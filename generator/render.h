@@ -15,6 +15,7 @@
 #include "util/diag.h"
 
 struct history;
+struct hyphen;
 struct repo;
 
 /* An approved version being built under today's site: its banner. */
@@ -50,6 +51,8 @@ struct render_env {
 	 * thing a render writes besides its output: each worker has its own.
 	 */
 	struct deps		*deps;
+	/* Soft hyphens in long words, or NULL (hyphen.h): per process. */
+	struct hyphen		*hyphen;
 };
 
 /* Builds the parts of the context that every page shares. */

@@ -3,12 +3,12 @@
  * one of -DFUZZ_YAML, -DFUZZ_CSV, -DFUZZ_MUSTACHE, -DFUZZ_CHART,
  * -DFUZZ_FRONT_MATTER, -DFUZZ_CONFIG, -DFUZZ_CACHE, -DFUZZ_MARKDOWN,
  * -DFUZZ_DATE, -DFUZZ_SLUG, -DFUZZ_URL, -DFUZZ_RAWHTML,
- * -DFUZZ_HISTORY_CACHE, -DFUZZ_DIFF or -DFUZZ_DATA_NAMES, and
+ * -DFUZZ_HISTORY_CACHE, -DFUZZ_DIFF, -DFUZZ_DATA_NAMES or -DFUZZ_HYPHEN, and
  * -DFUZZ_ROOT=\"/path/of/the/repository\"
  * (tests/fuzz/lib.sh does; see tests/fuzz/README.md). Each feeds the
  * input to the parser and checks that it returns, with an error or a
  * value: crashes, leaks and undefined behaviour are found by the
- * sanitizers. DATE, SLUG, URL and DIFF also check what the result must be, and
+ * sanitizers. DATE, SLUG, URL, DIFF and HYPHEN also check what the result must be, and
  * abort with "fuzz: ..." when it is not.
  *
  * The input is copied into a buffer of its own size plus a NUL, as every
@@ -31,6 +31,7 @@
 #include "data.h"
 #include "diff.h"
 #include "history.h"
+#include "hyphen.h"
 #include "markdown.h"
 #include "mustache.h"
 #include "page_history.h"
@@ -52,8 +53,8 @@
     !defined(FUZZ_MARKDOWN) && !defined(FUZZ_DATE) && !defined(FUZZ_SLUG) && \
     !defined(FUZZ_URL) && !defined(FUZZ_RAWHTML) && \
     !defined(FUZZ_HISTORY_CACHE) && !defined(FUZZ_DIFF) && \
-    !defined(FUZZ_DATA_NAMES)
-#error "define one of FUZZ_YAML, FUZZ_CSV, FUZZ_MUSTACHE, FUZZ_CHART, FUZZ_FRONT_MATTER, FUZZ_CONFIG, FUZZ_CACHE, FUZZ_MARKDOWN, FUZZ_DATE, FUZZ_SLUG, FUZZ_URL, FUZZ_RAWHTML, FUZZ_HISTORY_CACHE, FUZZ_DIFF, FUZZ_DATA_NAMES"
+    !defined(FUZZ_DATA_NAMES) && !defined(FUZZ_HYPHEN)
+#error "define one of FUZZ_YAML, FUZZ_CSV, FUZZ_MUSTACHE, FUZZ_CHART, FUZZ_FRONT_MATTER, FUZZ_CONFIG, FUZZ_CACHE, FUZZ_MARKDOWN, FUZZ_DATE, FUZZ_SLUG, FUZZ_URL, FUZZ_RAWHTML, FUZZ_HISTORY_CACHE, FUZZ_DIFF, FUZZ_DATA_NAMES, FUZZ_HYPHEN"
 #endif
 
 int	LLVMFuzzerInitialize(int *, char ***);
@@ -524,6 +525,38 @@ url_done:
 	}
 #elif defined(FUZZ_RAWHTML)
 	rawhtml_check(s, size, "fuzz.md", 1, &d);
+#elif defined(FUZZ_HYPHEN)
+	{
+		/*
+		 * HTML as a page's: the result is the input with soft hyphens
+		 * added, and only between two letters of a word.
+		 */
+		static struct hyphen *h;
+		static int tried;
+		struct buf out = BUF_INIT;
+		const char *why, *o, *in = s;
+		size_t k;
+
+		if (!tried++)
+			h = hyphen_open("fi", &why);
+		if (h != NULL) {
+			hyphen_html(h, s, size, &out);
+			for (o = out.data, k = 0; o && k < out.len;) {
+				if (out.len - k >= 2 && memcmp(o + k, "\xC2\xAD",
+				    2) == 0 && (in >= s + size ||
+				    memcmp(in, "\xC2\xAD", 2) != 0)) {
+					FUZZ_CHECK(k > 0 && in < s + size);
+					k += 2;
+					continue;
+				}
+				FUZZ_CHECK(in < s + size && *in == o[k]);
+				in++;
+				k++;
+			}
+			FUZZ_CHECK(in == s + size);
+		}
+		buf_free(&out);
+	}
 #elif defined(FUZZ_DATA_NAMES)
 	/* Every name found is a non-empty run of the input itself. */
 	data_names_input = s;
