@@ -11,6 +11,7 @@
  * locale, the clock or addresses, so the same block renders to the same
  * bytes on every build and in every thread.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -349,17 +350,19 @@ wrap_fit(struct arena *a, struct text t, size_t chars, int maxw, int fs,
 
 /*
  * Writes |d| rounded to dec decimals the Finnish way: decimal comma, a
- * no-break space between thousands from 10 000 up, and a real minus
- * sign. snprintf's decimal point follows LC_NUMERIC, so whatever it
- * writes between the digits is dropped rather than assumed to be '.'.
+ * no-break space between thousands (3 548), and a real minus sign; a
+ * whole number that may be a year (1900 to 2100) is left as it is when
+ * year is set, as a year is written. snprintf's decimal point follows
+ * LC_NUMERIC, so whatever it writes between the digits is dropped rather
+ * than assumed to be '.'.
  */
 static void
-num_put(struct buf *b, double d, int dec)
+num_put(struct buf *b, double d, int dec, int year)
 {
 	char tmp[400];		/* DBL_MAX has 309 digits */
 	size_t ni, i;
 	const char *frac;
-	int zero = 1;
+	int zero = 1, group;
 
 	if (!isfinite(d)) {
 		buf_puts(b, ENDASH);
@@ -380,8 +383,9 @@ num_put(struct buf *b, double d, int dec)
 			zero = 0;
 	if (d < 0 && !zero)
 		buf_puts(b, MINUS);
+	group = !(year && dec == 0 && d >= 1900 && d <= 2100);
 	for (i = 0; i < ni; i++) {
-		if (ni >= 5 && i > 0 && (ni - i) % 3 == 0)
+		if (group && ni >= 4 && i > 0 && (ni - i) % 3 == 0)
 			buf_puts(b, NBSP);
 		buf_putc(b, tmp[i]);
 	}
@@ -434,7 +438,7 @@ num_decimals(const struct value *v)
 static void
 value_num_put(struct buf *b, const struct value *v)
 {
-	num_put(b, v->u.number, num_decimals(v));
+	num_put(b, v->u.number, num_decimals(v), 1);
 }
 
 /* A number for a message to the author: plain '.' and at most 2 decimals. */
@@ -1467,7 +1471,7 @@ static void
 tick_text(struct buf *b, const struct scale *s, int i)
 {
 	buf_reset(b);
-	num_put(b, s->min + i * s->step, s->dec);
+	num_put(b, s->min + i * s->step, s->dec, 0);
 	if (i == s->nticks - 1 && s->unit.n > 0) {
 		buf_puts(b, NBSP);
 		buf_put(b, s->unit.s, s->unit.n);
@@ -1763,16 +1767,94 @@ draw_legend(const struct block *k, const struct chart *c, struct buf *b,
  * series has its own colour and texture; values are written inside
  * segments wide enough for them, and all of them are in the table.
  */
+/* One segment of a stacked bar, and its value label. */
+struct seg {
+	int		 xa, xb;	/* its ends */
+	int		 lw;		/* the label's width */
+	struct text	 vl;
+	size_t		 j;		/* its series */
+};
+
+#define SEG_INSIDE(g)	((g)->xb - (g)->xa >= (g)->lw + 12)
+#define SEG_CALLOUT	(6 + SEG_FS + 4)	/* below a bar, for the rest */
+
+/* The segments of row r, left to right. Returns how many (at most ny). */
+static size_t
+row_segments(struct block *k, const struct chart *c, size_t r,
+    struct seg *g)
+{
+	const struct value *v;
+	double sum = 0, cum = 0;
+	size_t j, n = 0;
+
+	for (j = 0; j < c->ny; j++) {
+		v = value_get(k->rows[r], c->y[j]);
+		if (v != NULL && v->type == VAL_NUMBER)
+			sum += v->u.number;
+	}
+	/* check_shares keeps sum near 100: never zero. */
+	for (j = 0; j < c->ny; j++) {
+		v = value_get(k->rows[r], c->y[j]);
+		if (v == NULL || v->type != VAL_NUMBER || v->u.number <= 0)
+			continue;
+		g[n].xa = (int)lround(cum / sum * CHART_W);
+		cum += v->u.number;
+		g[n].xb = (int)lround(cum / sum * CHART_W);
+		g[n].vl = value_label(k, c, v);
+		g[n].lw = text_width(g[n].vl.s, g[n].vl.n, SEG_FS);
+		g[n++].j = j;
+	}
+	return n;
+}
+
+/*
+ * The labels of segments too narrow to hold them, under the bar: each
+ * below its segment where there is room, pushed right past the one
+ * before where not (then all back left if the last ran off the end),
+ * with a short line up to its segment.
+ */
+static void
+draw_callouts(struct buf *b, const struct seg *g, size_t n, int bar_bottom)
+{
+	int x[MAX_SERIES], at, right = INT_MIN;
+	size_t i, m = 0, idx[MAX_SERIES];
+
+	for (i = 0; i < n; i++) {
+		if (SEG_INSIDE(&g[i]))
+			continue;
+		at = (g[i].xa + g[i].xb) / 2;
+		if (at - g[i].lw / 2 < 0)
+			at = g[i].lw / 2;
+		if (right != INT_MIN && at - g[i].lw / 2 < right + 8)
+			at = right + 8 + g[i].lw / 2;
+		right = at + g[i].lw - g[i].lw / 2;
+		idx[m] = i;
+		x[m++] = at;
+	}
+	if (m > 0 && right > CHART_W)
+		for (i = 0; i < m; i++)
+			x[i] -= right - CHART_W;
+	for (i = 0; i < m; i++) {
+		const struct seg *s = &g[idx[i]];
+		buf_printf(b, "<path d=\"M%d,%dL%d,%d\" stroke=\"" TEXT_COLOR
+		    "\" stroke-width=\"1\" fill=\"none\"/><text x=\"%d\" "
+		    "y=\"%d\" text-anchor=\"middle\" font-size=\"%d\" fill=\""
+		    TEXT_COLOR "\">", (s->xa + s->xb) / 2, bar_bottom, x[i],
+		    bar_bottom + 5, x[i], bar_bottom + 6 + SEG_FS - 2, SEG_FS);
+		put_text(b, s->vl);
+		buf_puts(b, "</text>\n");
+	}
+}
+
 static void
 draw_stacked(struct block *k, const struct chart *c, struct buf *b)
 {
 	struct wrapped *w;
-	struct text *full, vl;
+	struct text *full;
 	struct scale s;
-	const struct value *v;
-	double sum, cum;
-	int *top, y, cy, xa, xb, lw, bottom;
-	size_t r, j;
+	struct seg g[MAX_SERIES];
+	int *top, y, cy, bottom, below;
+	size_t r, i, n;
 
 	w = arena_calloc(k->a, k->nrows, sizeof(*w));
 	full = arena_calloc(k->a, k->nrows, sizeof(*full));
@@ -1781,7 +1863,10 @@ draw_stacked(struct block *k, const struct chart *c, struct buf *b)
 	for (r = 0; r < k->nrows; r++) {
 		y += row_label(k, c, k->rows[r], &w[r], &full[r]);
 		top[r] = y + LABEL_GAP;
-		y = top[r] + SEG_THICK + ROW_GAP;
+		n = row_segments(k, c, r, g);
+		for (below = 0, i = 0; i < n; i++)
+			below |= !SEG_INSIDE(&g[i]);
+		y = top[r] + SEG_THICK + (below ? SEG_CALLOUT : 0) + ROW_GAP;
 	}
 	s.min = 0;
 	s.max = 100;
@@ -1789,7 +1874,7 @@ draw_stacked(struct block *k, const struct chart *c, struct buf *b)
 	s.nticks = 5;
 	s.dec = 0;
 	s.unit = c->unit;
-	bottom = top[k->nrows - 1] + SEG_THICK + GRID_OUT;
+	bottom = y - ROW_GAP + GRID_OUT;
 	svg_open(k, c, b, CHART_W, bottom + 22);
 	draw_patterns(k, c, b);
 	draw_legend(k, c, b, 1);
@@ -1798,29 +1883,13 @@ draw_stacked(struct block *k, const struct chart *c, struct buf *b)
 	for (r = 0; r < k->nrows; r++) {
 		draw_row_label(b, &w[r], full[r], top[r]);
 		cy = top[r] + SEG_THICK / 2;
-		sum = 0;
-		for (j = 0; j < c->ny; j++) {
-			v = value_get(k->rows[r], c->y[j]);
-			if (v != NULL && v->type == VAL_NUMBER)
-				sum += v->u.number;
-		}
-		/* check_shares keeps sum near 100: never zero. */
-		cum = 0;
-		for (j = 0; j < c->ny; j++) {
-			v = value_get(k->rows[r], c->y[j]);
-			if (v == NULL || v->type != VAL_NUMBER ||
-			    v->u.number <= 0)
-				continue;
-			xa = (int)lround(cum / sum * CHART_W);
-			cum += v->u.number;
-			xb = (int)lround(cum / sum * CHART_W);
+		n = row_segments(k, c, r, g);
+		for (i = 0; i < n; i++) {
 			buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
 			    "height=\"%d\" fill=\"url(#%s-p%zu)\" "
-			    "stroke=\"#fff\" stroke-width=\"1\"/>", xa,
-			    top[r], xb - xa, SEG_THICK, k->id, j);
-			vl = value_label(k, c, v);
-			lw = text_width(vl.s, vl.n, SEG_FS);
-			if (xb - xa >= lw + 12) {
+			    "stroke=\"#fff\" stroke-width=\"1\"/>", g[i].xa,
+			    top[r], g[i].xb - g[i].xa, SEG_THICK, k->id, g[i].j);
+			if (SEG_INSIDE(&g[i])) {
 				/* Dark text on a white pill reads on any
 				 * fill and texture, and stays right when
 				 * the theme sets text to currentColor. */
@@ -1829,14 +1898,16 @@ draw_stacked(struct block *k, const struct chart *c, struct buf *b)
 				    "fill=\"#fff\"/><text x=\"%d\" y=\"%d\" "
 				    "text-anchor=\"middle\" font-size=\"%d\" "
 				    "fill=\"" TEXT_COLOR "\">",
-				    (xa + xb) / 2 - (lw + 8) / 2,
-				    cy - (SEG_FS + 6) / 2, lw + 8, SEG_FS + 6,
-				    (xa + xb) / 2, cy + HALF_X(SEG_FS), SEG_FS);
-				put_text(b, vl);
+				    (g[i].xa + g[i].xb) / 2 - (g[i].lw + 8) / 2,
+				    cy - (SEG_FS + 6) / 2, g[i].lw + 8, SEG_FS + 6,
+				    (g[i].xa + g[i].xb) / 2, cy + HALF_X(SEG_FS),
+				    SEG_FS);
+				put_text(b, g[i].vl);
 				buf_puts(b, "</text>");
 			}
 			buf_putc(b, '\n');
 		}
+		draw_callouts(b, g, n, top[r] + SEG_THICK);
 	}
 	draw_tick_labels(b, &s, 0, CHART_W, bottom + 16);
 	svg_close(b);

@@ -188,7 +188,8 @@ TEST(chart_table_finnish_numbers)
 
 	fix_init(&f);
 	CHECK(render(&f, "table", "data: henkilosto\ncaption: C\n") == 0);
-	CHECK(has(&f, "<td class=\"num\">1234,5</td>"));
+	/* Thousands apart from 1 000 up, as tables group them. */
+	CHECK(has(&f, "<td class=\"num\">1\xc2\xa0" "234,5</td>"));
 	CHECK(has(&f, "<td class=\"num\">12\xc2\xa0" "345</td>"));
 	CHECK(has(&f, "<td class=\"num\">12,50</td>"));
 	CHECK(has(&f, "<td class=\"num\">78,5</td>"));
@@ -196,6 +197,25 @@ TEST(chart_table_finnish_numbers)
 	/* A real minus sign, and an en dash for an empty numeric cell. */
 	CHECK(has(&f, "<td class=\"num\">\xe2\x88\x92" "5</td>"));
 	CHECK(has(&f, "<td class=\"num\">\xe2\x80\x93</td>"));
+	fix_free(&f);
+}
+
+/* A whole number that may be a year is written as a year is. */
+TEST(chart_table_years_stay_whole)
+{
+	struct fix f;
+	const char *data = "v:\n  - {vuosi: 2024, lkm: 3548}\n"
+	    "  - {vuosi: 1899, lkm: 2024.5}\n";
+	struct diags d = DIAGS_INIT;
+
+	fix_init(&f);
+	f.data = yaml_parse(&f.a, data, strlen(data), "data", 0, &d);
+	CHECK(render(&f, "table", "data: v\ncaption: C\n") == 0);
+	CHECK(has(&f, "<td class=\"num\">2024</td>"));
+	CHECK(has(&f, "<td class=\"num\">3\xc2\xa0" "548</td>"));
+	CHECK(has(&f, "<td class=\"num\">1\xc2\xa0" "899</td>"));
+	CHECK(has(&f, "<td class=\"num\">2\xc2\xa0" "024,5</td>"));
+	diags_free(&d);
 	fix_free(&f);
 }
 
