@@ -61,3 +61,42 @@ export function findChartPage(pages) {
 	if (withScroll) return { page: withScroll, kind: 'table-scroll' };
 	return { page: null, kind: null };
 }
+
+// One page of each kind, for the screenshots: { home, section, page,
+// chart, history, change, notFound }, each a page or null. Found from
+// the output's structure, not from the theme's words: a change view is
+// HISTORY/<12 hex digits>/, its history page is the folder above it (any
+// language's segment), a section is a page with content pages under it,
+// and a page is one without; the chart page is findChartPage's.
+export function pageTypes(pages) {
+	const byPath = new Map(pages.map((p) => [p.path, p]));
+	const changes = pages.filter((p) => /\/[0-9a-f]{12}\/$/.test(p.path) && byPath.has(parentPath(p.path)));
+	const histories = new Set(changes.map((p) => parentPath(p.path)));
+	// Anything under a history folder (its change views) is no content page.
+	const inHistory = (p) => [...histories].some((h) => p.path.startsWith(h));
+	const content = pages.filter((p) => p.path !== '/' && p.path.endsWith('/') && !inHistory(p));
+	const hasChildren = (p) => content.some((q) => q !== p && q.path.startsWith(p.path));
+	const leaves = content.filter((p) => !hasChildren(p));
+	// The section with the most pages under it.
+	const under = (p) => content.filter((q) => q !== p && q.path.startsWith(p.path)).length;
+	const sections = content.filter(hasChildren).sort((a, b) => under(b) - under(a));
+	const chart = findChartPage(pages).page;
+	// A page with a table of contents shows the most of the layout.
+	const plain = leaves.filter((p) => p !== chart);
+	const page = plain.find((p) => /<nav\b[^>]*\bclass="toc"/.test(p.html)) ?? plain[0] ?? null;
+	// A change view that marks words shows the most of its styles.
+	const change = changes.find((p) => /<ins\b/.test(p.html)) ?? changes[0] ?? null;
+	return {
+		home: byPath.get('/') ?? null,
+		section: sections[0] ?? null,
+		page,
+		chart,
+		history: change ? byPath.get(parentPath(change.path)) : null,
+		change,
+		notFound: pages.find((p) => p.path === '/404.html') ?? null,
+	};
+}
+
+function parentPath(p) {
+	return p.replace(/[^/]+\/$/, '');
+}

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
-import { SITE_DIR, SCREENSHOT_DIR, sitePages, findChartPage } from './site.mjs';
+import { SITE_DIR, SCREENSHOT_DIR, sitePages, findChartPage, pageTypes } from './site.mjs';
 
 const require = createRequire(import.meta.url);
 // axe-core is injected from the test server (same origin as the site) so
@@ -256,6 +256,135 @@ function overflowReport() {
 	};
 }
 
+// 2b. Every number of every table readable on a narrow phone: each
+// cell's text is on screen, or in a scroll box that a keyboard can reach
+// (focusable, labelled) and that is itself on screen. A table of at most
+// three columns fits without scrolling; a wider one that scrolls shows
+// more than its first column.
+for (const width of NARROW_WIDTHS) {
+	test(`every table cell readable at ${width}×${HEIGHT} px on any page`, async (t) => {
+		const context = await browser.newContext({ viewport: { width, height: HEIGHT } });
+		const page = await context.newPage();
+		let bad = 0, tables = 0;
+		try {
+			for (const p of pages.filter((q) => /<table\b/i.test(q.html))) {
+				await t.test(p.path, async () => {
+					await open(page, p.path);
+					const r = await page.evaluate(tableReport, FIT_COLUMNS);
+					tables += r.tables;
+					if (!r.problems.length) return;
+					bad++;
+					report(r.problems, `${p.path} (${p.file}) at ${width} px has table text out of view:`);
+				});
+			}
+		} finally {
+			await context.close();
+		}
+		t.diagnostic(`${width} px: ${tables} tables, on ${bad} pages some text out of view`);
+	});
+}
+
+// A table of up to this many columns must fit a 320 px screen unscrolled.
+const FIT_COLUMNS = 3;
+
+// Runs in the page: for every <table>, the cells whose text can not be
+// seen. Text is in view when each of its line boxes lies within the
+// screen's width, no ancestor clips it (overflow hidden or clip), and
+// any scroll box it is in (overflow auto or scroll) is focusable,
+// labelled and on screen itself, and holds the text where scrolling
+// reaches (not left of its start). For a table of at most fitColumns
+// columns a scroll box counts as clipping: it must fit as it is.
+function tableReport(fitColumns) {
+	const vw = document.documentElement.clientWidth;
+	const problems = [];
+	const clip = (s, n = 50) => { s = (s ?? '').replace(/\u00ad/g, '').replace(/\s+/g, ' ').trim(); return s.length > n ? s.slice(0, n - 1) + '…' : s; };
+	const label = (el) => {
+		const by = el.getAttribute('aria-labelledby');
+		if (by) return by.split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' ').trim();
+		return (el.getAttribute('aria-label') ?? '').trim();
+	};
+	const focusable = (el) => el.tabIndex >= 0 || !!el.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])');
+	const scrolls = (v) => v === 'auto' || v === 'scroll';
+	const tables = [...document.querySelectorAll('table')].filter((tb) => tb.getClientRects().length);
+	for (const [ti, table] of tables.entries()) {
+		const columns = Math.max(0, ...[...table.rows].map((r) => [...r.cells].reduce((n, c) => n + (c.colSpan || 1), 0)));
+		const name = `table ${ti + 1} "${clip(table.caption?.textContent || label(table.closest('[aria-label], [aria-labelledby]') ?? table) || '(no caption)')}" (${columns} columns)`;
+		const mustFit = columns <= fitColumns;
+		const boxProblems = new Set();
+		const out = [];
+		for (const cell of table.querySelectorAll('th, td')) {
+			if (cell.closest('table') !== table) continue;
+			const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+			let hidden = null;
+			for (let node = walker.nextNode(); node && !hidden; node = walker.nextNode()) {
+				if (!node.data.trim() || node.parentElement.closest('table') !== table) continue;
+				// Text hidden on purpose for screen readers (1 px clip).
+				const pr = node.parentElement.getBoundingClientRect();
+				if (pr.width <= 1 && pr.height <= 1) continue;
+				const range = document.createRange();
+				range.selectNodeContents(node);
+				for (const rect of range.getClientRects()) {
+					if (rect.width === 0 || rect.height === 0) continue;
+					// The part of the line that must be seen, boxed in by
+					// every clipping ancestor in turn.
+					let left = rect.left, right = rect.right, top = rect.top, bottom = rect.bottom;
+					let why = null;
+					for (let e = node.parentElement; e && e !== document.body && e !== document.documentElement && !why; e = e.parentElement) {
+						const st = getComputedStyle(e);
+						if (st.overflowX === 'visible' && st.overflowY === 'visible') continue;
+						const b = e.getBoundingClientRect();
+						const inner = {
+							left: b.left + e.clientLeft, top: b.top + e.clientTop,
+							right: b.left + e.clientLeft + e.clientWidth, bottom: b.top + e.clientTop + e.clientHeight,
+						};
+						const isScroll = scrolls(st.overflowX) || scrolls(st.overflowY);
+						if (isScroll && !mustFit) {
+							// Reachable by scrolling, unless it lies before the
+							// box's scroll origin.
+							if (right <= inner.left - e.scrollLeft + 0.5 || bottom <= inner.top - e.scrollTop + 0.5) {
+								why = `before the start of its scroll box <${e.localName}>`;
+								break;
+							}
+							if (!focusable(e)) boxProblems.add(`its scroll box <${e.localName} class="${e.className}"> can not be focused, so a keyboard can not scroll it (tabindex="0")`);
+							if (!label(e)) boxProblems.add(`its scroll box <${e.localName} class="${e.className}"> has no label (aria-label or aria-labelledby)`);
+							// Then the box itself must be seen.
+							({ left, right, top, bottom } = inner);
+							continue;
+						}
+						// Clipped: only the part inside the box shows.
+						if (left < inner.left - 0.5 || right > inner.right + 0.5 ||
+						    (st.overflowY !== 'visible' && (top < inner.top - 0.5 || bottom > inner.bottom + 0.5))) {
+							why = isScroll
+								? `needs scrolling in <${e.localName} class="${e.className}">: a table of ${columns} columns must fit the screen`
+								: `clipped by <${e.localName} class="${e.className}"> (overflow ${st.overflowX})`;
+						}
+					}
+					if (!why && (left < -0.5 || right > vw + 0.5))
+						why = `outside the screen (${Math.round(left)}–${Math.round(right)} px of ${vw})`;
+					if (why) { hidden = why; break; }
+				}
+			}
+			if (hidden) out.push(`${cell.localName} in row ${cell.parentElement.rowIndex + 1}, column ${cell.cellIndex + 1} "${clip(cell.textContent, 40)}": ${hidden}`);
+		}
+		// A wide table in a scroll box shows more than its first column.
+		const box = table.parentElement && scrolls(getComputedStyle(table.parentElement).overflowX) ? table.parentElement : null;
+		const second = [...table.rows].map((r) => r.cells[1]).find(Boolean);
+		if (!mustFit && box && second) {
+			const b = box.getBoundingClientRect();
+			const visibleRight = Math.min(b.left + box.clientLeft + box.clientWidth, vw);
+			const start = second.getBoundingClientRect().left - box.scrollLeft;
+			if (start + 24 > visibleRight)
+				out.push(`only its first column shows: the second starts at ${Math.round(start)} px, the box ends at ${Math.round(visibleRight)} px`);
+		}
+		for (const b of boxProblems) out.push(b);
+		if (out.length) {
+			const more = out.length > 8 ? [`... and ${out.length - 8} more`] : [];
+			problems.push(`${name}:\n      ${[...out.slice(0, 8), ...more].join('\n      ')}`);
+		}
+	}
+	return { tables: tables.length, problems };
+}
+
 // 3. Keyboard use.
 test('keyboard: skip link, main menu, chart table', async (t) => {
 	const context = await browser.newContext({ viewport: { width: 1280, height: HEIGHT } });
@@ -332,6 +461,29 @@ test('keyboard: skip link, main menu, chart table', async (t) => {
 				`Tab reached the main menu links out of order: ${reached.map((i) => links[i]).join(', ')}`);
 		});
 
+		await t.test('a heading\'s self-link is quiet until pointed at, and shows with a ring when it has focus', async (st) => {
+			const withAnchor = pages.find((p) => /<a\b[^>]*\bclass="anchor"/.test(p.html));
+			if (!withAnchor) { st.diagnostic('no page has heading self-links (a.anchor)'); return; }
+			await open(page, withAnchor.path);
+			const a = page.locator('a.anchor').first();
+			const opacity = () => a.evaluate((el) => Number(getComputedStyle(el).opacity));
+			const name = await a.getAttribute('aria-label');
+			must(name && name.trim(), `${withAnchor.path}: the first heading self-link has no aria-label`);
+			await page.mouse.move(0, 0);
+			must(await opacity() < 0.1, `${withAnchor.path}: the heading self-link "${name}" shows while nothing points at it`);
+			// Focus it from the keyboard: Tab from the link just before it.
+			await a.evaluate((el) => {
+				const links = [...document.querySelectorAll('a[href], [tabindex="0"]')];
+				const i = links.indexOf(el);
+				(links[i - 1] ?? document.body).focus();
+			});
+			await page.keyboard.press('Tab');
+			const f = await a.evaluate((el) => ({ focused: document.activeElement === el, outline: getComputedStyle(el).outlineStyle }));
+			must(f.focused, `${withAnchor.path}: Tab did not reach the heading self-link "${name}"`);
+			must(await opacity() > 0.9 && f.outline !== 'none',
+				`${withAnchor.path}: the focused heading self-link "${name}" is not shown with a focus ring (opacity ${await opacity()}, outline ${f.outline})`);
+		});
+
 		await t.test('Tab reaches the scroll region of a chart table, which shows focus', async (st) => {
 			must(chart.page, 'no page of the site has a chart (figure.chart) or a .table-scroll region');
 			const sel = chart.kind === 'chart' ? 'figure.chart .table-scroll:has(table)' : '.table-scroll:has(table)';
@@ -366,23 +518,61 @@ test('keyboard: skip link, main menu, chart table', async (t) => {
 	}
 });
 
-// 4. The site works without JavaScript.
-for (const width of [375, 1280]) {
-	test(`without JavaScript at ${width} px: the main menu is visible and its first link works`, async () => {
+// 4. The site works without JavaScript. On a wide screen every main
+// menu link shows; on a phone the menu may fold behind a button (a
+// <details> disclosure or any control in nav.main-nav), which must open
+// it without script, from the keyboard too, and the header must stay
+// short (the menu wrapped into 200 px of rows before).
+const MENU = 'nav.main-nav a[href], header nav a[href]';
+const MAX_NARROW_HEADER = 160;
+
+for (const width of [320, 375, 1280]) {
+	test(`without JavaScript at ${width} px: the main menu opens, shows every link on screen, and its first link works`, async (t) => {
 		const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width, height: HEIGHT } });
 		const page = await context.newPage();
 		try {
 			await open(page, '/');
-			const nav = page.locator('nav.main-nav a[href], header nav a[href]');
+			const nav = page.locator(MENU);
 			const n = await nav.count();
 			must(n > 0, 'the home page has no main menu links (nav.main-nav a, header nav a)');
+			const toggle = page.locator('nav.main-nav summary, nav.main-nav button, header nav summary').first();
+			const folded = !(await nav.first().isVisible());
+			if (width >= 1024)
+				must(!folded, `without JavaScript at ${width} px the main menu is folded away: a wide screen shows it in full`);
+			if (width < 1024) {
+				const header = await page.locator('header').first().boundingBox();
+				must(header && header.y + header.height <= MAX_NARROW_HEADER,
+					`at ${width} px the header (site name and main menu) ends at ${Math.round(header?.y + header?.height)} px, ` +
+					`lower than ${MAX_NARROW_HEADER}: fold the menu on narrow screens`);
+			}
+			if (folded) {
+				must(await toggle.count() > 0 && await toggle.isVisible(),
+					`without JavaScript at ${width} px the main menu is hidden and there is no visible button to open it`);
+				const expanded = () => toggle.evaluate((el) => el.localName === 'summary' ? el.parentElement.open : el.getAttribute('aria-expanded') === 'true');
+				must(!(await expanded()), `at ${width} px the menu button says the menu is open while it is hidden`);
+				// The keyboard: Tab to the button, Enter opens it.
+				await toggle.focus();
+				await page.keyboard.press('Enter');
+				must(await expanded(), `without JavaScript at ${width} px Enter on the menu button did not open the menu`);
+				t.diagnostic(`${width} px: the menu is folded; Enter on its button opened it`);
+			}
 			for (let i = 0; i < n; i++) {
 				const a = nav.nth(i);
 				const text = (await a.textContent()).trim();
-				must(await a.isVisible(), `without JavaScript at ${width} px the menu link "${text}" is hidden`);
+				must(await a.isVisible(), `without JavaScript at ${width} px the menu link "${text}" is hidden${folded ? ' after opening the menu' : ''}`);
 				const box = await a.boundingBox();
 				must(box && box.x >= 0 && box.x + box.width <= width + 0.5,
 					`without JavaScript at ${width} px the menu link "${text}" is outside the screen (x ${box?.x}, width ${box?.width})`);
+			}
+			if (folded) {
+				// Tab from the button goes through the opened menu in order.
+				await toggle.focus();
+				const order = [];
+				for (let i = 0; i < n; i++) {
+					await page.keyboard.press('Tab');
+					order.push(await page.evaluate((sel) => [...document.querySelectorAll(sel)].indexOf(document.activeElement), MENU));
+				}
+				must(order.every((v, i) => v === i), `at ${width} px Tab after the menu button reached menu links ${order.join(', ')}, not each in order`);
 			}
 			const first = nav.first();
 			const href = await first.getAttribute('href');
@@ -400,17 +590,23 @@ for (const width of [375, 1280]) {
 	});
 }
 
-// 5. Screenshots for people to look at (not compared).
-test('screenshots of the home page and a chart page at 375 and 1280 px', async (t) => {
+// 5. Screenshots for people to look at (not compared): one page of each
+// kind (site.mjs pageTypes) at each width, full page, as KIND-WIDTH.png.
+const SHOT_WIDTHS = [320, 375, 768, 1280];
+
+test(`screenshots of every kind of page at ${SHOT_WIDTHS.join(', ')} px`, async (t) => {
 	mkdirSync(SCREENSHOT_DIR, { recursive: true });
-	const shots = [['home', '/']];
-	if (chart.page) shots.push(['chart', chart.page.path]);
-	for (const width of [375, 1280]) {
+	const types = pageTypes(pages);
+	const missing = Object.entries(types).filter(([, p]) => !p).map(([k]) => k);
+	// The 404 page is shown as a visitor meets it: at an unknown address.
+	const shots = Object.entries(types).filter(([, p]) => p).map(([kind, p]) =>
+		kind === 'notFound' ? ['404', '/ei-tallaista-sivua/', 404] : [kind, p.path, 200]);
+	for (const width of SHOT_WIDTHS) {
 		const context = await browser.newContext({ viewport: { width, height: HEIGHT } });
 		const page = await context.newPage();
 		try {
-			for (const [name, p] of shots) {
-				await open(page, p);
+			for (const [name, p, status] of shots) {
+				await open(page, p, status);
 				const file = path.join(SCREENSHOT_DIR, `${name}-${width}.png`);
 				await page.screenshot({ path: file, fullPage: true });
 				t.diagnostic(`${p} at ${width} px: ${path.relative(process.cwd(), file)}`);
@@ -419,7 +615,8 @@ test('screenshots of the home page and a chart page at 375 and 1280 px', async (
 			await context.close();
 		}
 	}
-	must(chart.page, 'no chart page to take a screenshot of');
+	must(missing.length === 0, `no page of these kinds to take a screenshot of: ${missing.join(', ')} ` +
+		'(a history page and a change view need the site built from its git repository)');
 });
 
 // 6. The 404 page.
