@@ -331,6 +331,21 @@ while read -r kind n line arg; do
 				[ "$1" = publish ] && cmdgit add -A &&
 				    { cmdgit diff --cached --quiet ||
 				    cmdgit commit -q -m "Muutokset"; }
+				# A preview runs until Ctrl-C: it must serve the front
+				# page (on a free port), then stop cleanly.
+				if [ "$1" = serve ]; then
+					(cd "$cmd" && exec "$VALO" "$@" --port 0) >"$WORK/sh-$n" 2>&1 &
+					sp=$! k=0 url=
+					while [ "$k" -lt 100 ] && [ -z "$url" ]; do
+						url=$(sed -n 's|^valo: serving \(http://[^ ]*\) .*|\1|p' "$WORK/sh-$n")
+						[ -n "$url" ] || { sleep 0.1; k=$((k + 1)); }
+					done
+					[ -n "$url" ] && curl -sf -o /dev/null "$url" ||
+					    why="$why; \"$cl\" did not serve the site: $(head -3 "$WORK/sh-$n")"
+					kill -INT "$sp" 2>/dev/null
+					wait "$sp" || why="$why; \"$cl\" did not stop on Ctrl-C"
+					continue
+				fi
 				(cd "$cmd" && "$VALO" "$@") >"$WORK/sh-$n" 2>&1 ||
 				    why="$why; \"$cl\" failed: $(head -3 "$WORK/sh-$n")" ;;
 			"git add "*|"git commit "*)
