@@ -11,6 +11,7 @@
 #include "changes.h"
 #include "config.h"
 #include "content.h"
+#include "csv.h"
 #include "data.h"
 #include "deps.h"
 #include "history.h"
@@ -830,6 +831,23 @@ write_extras(struct build *b, struct theme *t, struct build_stats *st,
 		st->files++;
 		free(from);
 	}
+	/* Data of YAML that is a table goes for download as CSV too. */
+	for (i = 0; s->data && i < s->data->len; i++) {
+		const char *name = s->data->u.pairs[i].key;
+		const char *f = data_file(s, name);
+		char *rel;
+		if (f == NULL || strcmp(strrchr(f, '.'), ".csv") == 0)
+			continue;
+		buf_reset(&h);
+		if (csv_write_rows(s->data->u.pairs[i].val, &h) == -1)
+			continue;
+		rel = xasprintf("data/%s.csv", name);
+		if (output_write(b->out, rel, h.data, h.len) == -1)
+			diag_error(d, rel, 0, 0, NULL, "cannot write: %s",
+			    strerror(errno));
+		st->files++;
+		free(rel);
+	}
 	/* Page bundles and data: every other file in content/ goes along. */
 	for (i = 0; i < s->nattachments; i++) {
 		from = xasprintf("content/%s", s->attachments[i]->path);
@@ -932,6 +950,17 @@ done:
 	for (i = 0; i < s->nattachments; i++) {
 		from = xasprintf("content/%s", s->attachments[i]->path);
 		plan(&pl, s->attachments[i]->path, from);
+		free(from);
+	}
+	for (i = 0; s->data && i < s->data->len; i++) {
+		const char *f = data_file(s, s->data->u.pairs[i].key);
+		if (f == NULL || strcmp(strrchr(f, '.'), ".csv") == 0 ||
+		    !data_has_csv(s, s->data->u.pairs[i].key))
+			continue;
+		rel = xasprintf("data/%s.csv", s->data->u.pairs[i].key);
+		from = xasprintf("content/%s (as CSV)", f);
+		plan(&pl, rel, from);
+		free(rel);
 		free(from);
 	}
 	hmap_free(&pl.by_rel);

@@ -1,8 +1,10 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include <csv.h>
 
 #include "csv.h"
+#include "util/mem.h"
 
 /* More columns than this is not a data table an editor meant to write. */
 #define CSV_MAX_COLUMNS	256
@@ -174,4 +176,77 @@ csv_read(struct arena *a, const char *text, size_t len, const char *file,
 		return NULL;
 	}
 	return r.rows;
+}
+
+/* One field, quoted, with its separator before it unless it is first. */
+static void
+put_field(struct buf *out, const char *s, size_t n, int first)
+{
+	size_t need = n * 2 + 2;
+
+	if (!first)
+		buf_putc(out, ',');
+	buf_grow(out, need + 1);
+	out->len += csv_write(out->data + out->len, need, s, n);
+	out->data[out->len] = '\0';
+}
+
+int
+csv_write_rows(const struct value *rows, struct buf *out)
+{
+	const struct value *r, *v;
+	const char **keys = NULL;
+	struct buf cell = BUF_INIT;
+	size_t i, j, k, nkeys = 0, cap = 0, start = out->len;
+
+	if (rows == NULL || rows->type != VAL_LIST || rows->len == 0)
+		return -1;
+	for (i = 0; i < rows->len; i++) {
+		r = rows->u.items[i];
+		if (r->type != VAL_MAP)
+			goto bad;
+		for (j = 0; j < r->len; j++) {
+			v = r->u.pairs[j].val;
+			if (v->type == VAL_LIST || v->type == VAL_MAP)
+				goto bad;
+			for (k = 0; k < nkeys &&
+			    strcmp(keys[k], r->u.pairs[j].key) != 0; k++)
+				;
+			if (k == nkeys) {
+				if (nkeys == cap) {
+					cap = cap ? cap * 2 : 16;
+					keys = xrealloc(keys, cap *
+					    sizeof(*keys));
+				}
+				keys[nkeys++] = r->u.pairs[j].key;
+			}
+		}
+	}
+	for (k = 0; k < nkeys; k++)
+		put_field(out, keys[k], strlen(keys[k]), k == 0);
+	buf_puts(out, "\r\n");
+	for (i = 0; i < rows->len; i++) {
+		r = rows->u.items[i];
+		for (k = 0; k < nkeys; k++) {
+			/* Numbers as they were written: "12.50" stays. */
+			v = value_get(r, keys[k]);
+			buf_reset(&cell);
+			if (v != NULL && v->type == VAL_NUMBER && v->str)
+				buf_put(&cell, v->str, v->len);
+			else
+				value_write(v, &cell);
+			put_field(out, cell.data ? cell.data : "", cell.len,
+			    k == 0);
+		}
+		buf_puts(out, "\r\n");
+	}
+	buf_free(&cell);
+	free(keys);
+	return 0;
+bad:
+	out->len = start;
+	if (out->data)
+		out->data[start] = '\0';
+	free(keys);
+	return -1;
 }

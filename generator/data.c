@@ -67,3 +67,35 @@ data_load(struct site *s, struct diags *d)
 	buf_free(&b);
 	return d->errors == errors ? 0 : -1;
 }
+
+const char *
+data_file(const struct site *s, const char *name)
+{
+	const char *f, *dot;
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < s->content.len; i++) {
+		f = s->content.v[i].path;
+		if (strncmp(f, "data/", 5) == 0 && strncmp(f + 5, name, n) == 0 &&
+		    (dot = strrchr(f, '.')) == f + 5 + n)
+			return f;
+	}
+	return NULL;
+}
+
+int
+data_has_csv(const struct site *s, const char *name)
+{
+	const char *f = data_file(s, name), *dot;
+	struct buf b = BUF_INIT;
+	int ok;
+
+	if (f == NULL)
+		return 0;
+	dot = strrchr(f, '.');
+	if (strcmp(dot, ".csv") == 0)
+		return 1;
+	ok = csv_write_rows(value_get(s->data, name), &b) == 0;
+	buf_free(&b);
+	return ok;
+}

@@ -7,6 +7,7 @@
 #include <cmark-gfm-extension_api.h>
 
 #include "chart.h"
+#include "data.h"
 #include "markdown.h"
 #include "rawhtml.h"
 #include "url.h"
@@ -548,6 +549,124 @@ escape_html(struct md_state *st, cmark_node *n)
 	return para;
 }
 
+/* Notes that the body read data name ("": all of them). */
+static void
+read_data(struct md_state *st, const char *name)
+{
+	struct md_result *r = st->res;
+	size_t c;
+
+	if (r->ndata == st->capdata) {
+		c = st->capdata ? st->capdata * 2 : 4;
+		r->data = arena_realloc(st->arena, r->data,
+		    st->capdata * sizeof(*r->data), c * sizeof(*r->data));
+		st->capdata = c;
+	}
+	r->data[r->ndata++] = name;
+}
+
+static const char *
+ui(const struct md_state *st, const char *key, const char *fi)
+{
+	const struct value *v = value_get(st->i18n, key);
+
+	return v && v->type == VAL_STRING ? v->str : fi;
+}
+
+/* "Lataa tiedot: CSV · YAML", linked, for data name (label: with words). */
+static void
+download_links(struct md_state *st, const char *name, int label,
+    struct buf *out)
+{
+	const char *f = data_file(st->site, name), *ext, *bp;
+	const char *base = st->site->cfg->base_path;
+
+	if (f == NULL)
+		return;
+	ext = strrchr(f, '.') + 1;
+	if (label) {
+		bp = ui(st, "data_download", "Lataa tiedot");
+		buf_put_html(out, bp, strlen(bp));
+		buf_puts(out, ": ");
+	}
+	if (data_has_csv(st->site, name)) {
+		buf_puts(out, "<a href=\"");
+		buf_put_html(out, base, strlen(base));
+		buf_puts(out, "data/");
+		buf_put_html(out, name, strlen(name));
+		buf_puts(out, ".csv\" type=\"text/csv\">CSV</a>");
+		if (strcmp(ext, "csv") != 0)
+			buf_puts(out, " · ");
+	}
+	if (strcmp(ext, "csv") != 0) {
+		buf_puts(out, "<a href=\"");
+		buf_put_html(out, base, strlen(base));
+		buf_put_html(out, f, strlen(f));
+		buf_puts(out, "\">YAML</a>");
+	}
+}
+
+/*
+ * A ```datafiles block: every data file of the site in a table, with its
+ * size and columns and links to download it. The block takes no
+ * settings: anything written in it is an error.
+ */
+static void
+data_files(struct md_state *st, const char *lit, unsigned line,
+    struct buf *out)
+{
+	const struct value *all = st->site->data, *rows, *row;
+	const char *name, *t;
+	size_t i, j;
+
+	read_data(st, "");
+	st->res->files = 1;
+	if (lit != NULL && lit[strspn(lit, " \t\r\n")] != '\0')
+		diag_error(st->diags, st->page->file, line, 1, "Leave the "
+		    "block empty: it lists every data file by itself.",
+		    "a ```datafiles block takes no settings");
+	t = ui(st, "data_files", "Datatiedostot");
+	buf_printf(out, "<section class=\"table-scroll\" tabindex=\"0\" "
+	    "aria-labelledby=\"datafiles-L%u\"><table class=\"data-files\">"
+	    "<caption id=\"datafiles-L%u\">", line, line);
+	buf_put_html(out, t, strlen(t));
+	buf_puts(out, "</caption>\n<thead><tr>");
+	for (i = 0; i < 4; i++) {
+		static const char *const keys[][2] = {
+			{ "data_name", "Tiedot" }, { "data_rows", "Rivejä" },
+			{ "data_columns", "Sarakkeet" },
+			{ "data_download", "Lataa tiedot" } };
+		t = ui(st, keys[i][0], keys[i][1]);
+		buf_puts(out, i == 1 ? "<th scope=\"col\" class=\"num\">" :
+		    "<th scope=\"col\">");
+		buf_put_html(out, t, strlen(t));
+		buf_puts(out, "</th>");
+	}
+	buf_puts(out, "</tr></thead>\n<tbody>\n");
+	for (i = 0; all != NULL && i < all->len; i++) {
+		name = all->u.pairs[i].key;
+		rows = all->u.pairs[i].val;
+		buf_puts(out, "<tr><th scope=\"row\">");
+		buf_put_html(out, name, strlen(name));
+		buf_puts(out, "</th><td class=\"num\">");
+		if (rows->type == VAL_LIST)
+			buf_printf(out, "%zu", rows->len);
+		buf_puts(out, "</td><td>");
+		row = rows->type == VAL_LIST && rows->len ? rows->u.items[0] :
+		    NULL;
+		for (j = 0; row && row->type == VAL_MAP && j < row->len; j++) {
+			if (j)
+				buf_puts(out, ", ");
+			buf_put_html(out, row->u.pairs[j].key,
+			    strlen(row->u.pairs[j].key));
+		}
+		buf_puts(out, "</td><td>");
+		download_links(st, name, 0, out);
+		buf_puts(out, "</td></tr>\n");
+	}
+	buf_puts(out, "</tbody></table></section>\n");
+}
+
 static cmark_node *
 block(struct md_state *st, cmark_node *n)
 {
@@ -556,8 +675,13 @@ block(struct md_state *st, cmark_node *n)
 	struct buf out = BUF_INIT;
 	cmark_node *html = NULL;
 	const char *kind = NULL, *dname = NULL;
-	struct md_result *r = st->res;
 
+	if (info && strcmp(info, "datafiles") == 0) {
+		data_files(st, lit, node_line(st, n) + 1, &out);
+		html = html_node(out.data ? out.data : "");
+		buf_free(&out);
+		return html;
+	}
 	if (info && strcmp(info, "chart") == 0)
 		kind = "chart";
 	else if (info && strcmp(info, "table") == 0)
@@ -566,18 +690,17 @@ block(struct md_state *st, cmark_node *n)
 		return NULL;
 	if (chart_block(st->arena, kind, lit ? lit : "", lit ? strlen(lit) : 0,
 	    st->page->file, node_line(st, n) + 1, st->site->data, st->i18n,
-	    &out, &dname, st->diags) == 0)
-		html = html_node(out.data ? out.data : "");
-	if (dname != NULL) {
-		if (r->ndata == st->capdata) {
-			size_t c = st->capdata ? st->capdata * 2 : 4;
-			r->data = arena_realloc(st->arena, r->data,
-			    st->capdata * sizeof(*r->data), c *
-			    sizeof(*r->data));
-			st->capdata = c;
+	    &out, &dname, st->diags) == 0) {
+		/* Open data: what the figure shows, for download. */
+		if (dname != NULL) {
+			buf_puts(&out, "<p class=\"data-download\">");
+			download_links(st, dname, 1, &out);
+			buf_puts(&out, "</p>\n");
 		}
-		r->data[r->ndata++] = dname;
+		html = html_node(out.data ? out.data : "");
 	}
+	if (dname != NULL)
+		read_data(st, dname);
 	buf_free(&out);
 	return html;
 }
