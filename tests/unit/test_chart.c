@@ -328,6 +328,27 @@ TEST(chart_bar_without_description)
 	fix_free(&f);
 }
 
+/* A segment too narrow for its value has it under the bar, pointed to. */
+TEST(chart_stacked_narrow_segment_keeps_its_value)
+{
+	struct fix f;
+	const char *data = "o:\n  - {palvelu: Kotihoito, oma: 79, osto: 3, "
+	    "seteli: 18}\n";
+	struct diags d = DIAGS_INIT;
+
+	fix_init(&f);
+	f.data = yaml_parse(&f.a, data, strlen(data), "data", 0, &d);
+	CHECK(render(&f, "chart", "type: stacked\ntitle: T\ndata: o\n"
+	    "x: palvelu\ny: [oma, osto, seteli]\n") == 0);
+	/* 79 and 18 inside their segments, 3 under its own with a line. */
+	CHECK(has(&f, ">79\xc2\xa0%</text>"));
+	CHECK(has(&f, ">18\xc2\xa0%</text>"));
+	CHECK(has(&f, ">3\xc2\xa0%</text>"));
+	CHECK(has(&f, "<path d=\"M322,"));
+	diags_free(&d);
+	fix_free(&f);
+}
+
 TEST(chart_stacked_output)
 {
 	struct fix f;
