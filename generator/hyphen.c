@@ -104,9 +104,9 @@ put_word(struct hyphen *h, const char *w, size_t n, struct buf *out)
 	char *pat;
 	size_t i, c, k, plen;
 
-	buf_reset(&h->word);
-	buf_put(&h->word, w, n);
-	if ((d = hmap_get(&h->memo, h->word.data)) == NULL) {
+	if ((d = hmap_getn(&h->memo, w, n)) == NULL) {
+		buf_reset(&h->word);
+		buf_put(&h->word, w, n);
 		/*
 		 * The points as a pattern, one byte a character ('-': a break
 		 * before it), put in here: voikkoInsertHyphensCstr leaks one

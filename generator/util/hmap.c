@@ -55,6 +55,25 @@ hmap_get(const struct hmap *m, const char *key)
 }
 
 void *
+hmap_getn(const struct hmap *m, const char *key, size_t n)
+{
+	uint64_t h;
+	size_t i;
+
+	if (m->cap == 0)
+		return NULL;
+	h = hash_bytes(key, n);
+	for (i = (size_t)h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		const struct hmap_slot *s = &m->slots[i];
+		if (s->key == NULL)
+			return NULL;
+		if (s->hash == h && strncmp(s->key, key, n) == 0 &&
+		    s->key[n] == '\0')
+			return s->val;
+	}
+}
+
+void *
 hmap_put(struct hmap *m, const char *key, void *val)
 {
 	struct hmap_slot *s, *old = m->slots;

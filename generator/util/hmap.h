@@ -29,6 +29,8 @@ uint64_t	 hash_mix(uint64_t h, const void *p, size_t n);
 uint64_t	 hash_mix_str(uint64_t h, const char *s);
 /* Returns the value stored under key, or NULL. */
 void		*hmap_get(const struct hmap *, const char *key);
+/* The same for the key of n bytes at key, which need not end there. */
+void		*hmap_getn(const struct hmap *, const char *key, size_t n);
 /*
  * Stores val under key unless the key is there already; returns the value
  * that was there (the map is then unchanged), or NULL.

@@ -39,7 +39,8 @@ def save(path, text):
 def get(conn, url):
     conn.request('GET', url, headers={'Cache-Control': 'no-cache'})
     r = conn.getresponse()
-    return r.status, r.read().decode('utf-8', 'replace')
+    # The text as read: without the soft hyphens of long Finnish words.
+    return r.status, r.read().decode('utf-8', 'replace').replace('\u00ad', '')
 
 
 def wait_for(port, url, needle, t0):
