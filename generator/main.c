@@ -132,6 +132,58 @@ struct cli {
 	int		 open;		/* serve --open */
 };
 
+/* Whether long option name (without "--") of opts takes a value. */
+static int
+takes_value(const struct option *opts, const char *name)
+{
+	for (; opts->name != NULL; opts++)
+		if (strcmp(opts->name, name) == 0)
+			return opts->has_arg == required_argument;
+	return 0;
+}
+
+/*
+ * The options of every command, -q and -C DIR, stand after the command
+ * too, as in git and hugo: they are taken out of argv up to "--", except
+ * where a word is the value of one of the command's own options (opts,
+ * or NULL). Returns the new argc.
+ */
+static int
+common_options(struct cli *c, int argc, char *argv[],
+    const struct option *opts)
+{
+	const char *a;
+	int i, n = 1;
+
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			while (i < argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			c->quiet = 1;
+			continue;
+		}
+		if (strcmp(a, "-C") == 0 && i + 1 < argc) {
+			c->root = argv[++i];
+			continue;
+		}
+		if (strncmp(a, "-C", 2) == 0 && a[2] != '\0') {
+			c->root = a + 2;
+			continue;
+		}
+		argv[n++] = argv[i];
+		if (opts != NULL && strncmp(a, "--", 2) == 0 &&
+		    strchr(a, '=') == NULL && takes_value(opts, a + 2) &&
+		    i + 1 < argc)
+			argv[n++] = argv[++i];
+	}
+	argv[n] = NULL;
+	return n;
+}
+
 static void
 progress(size_t done, size_t total, void *arg)
 {
@@ -190,6 +242,7 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 	char *end;
 	int ch, rc, timings = 0;
 
+	argc = common_options(c, argc, argv, opts);
 	memset(&o, 0, sizeof(o));
 	o.root = c->root;
 	o.check_only = check_only;
@@ -302,6 +355,7 @@ cmd_publish(struct cli *c, int argc, char *argv[])
 	char *end;
 	int ch, rc;
 
+	argc = common_options(c, argc, argv, opts);
 	memset(&o, 0, sizeof(o));
 	o.build.root = c->root;
 	optind = 1;
@@ -391,6 +445,7 @@ cmd_new(struct cli *c, int argc, char *argv[])
 	FILE *f;
 	int rc = EXIT_CONTENT;
 
+	argc = common_options(c, argc, argv, NULL);
 	memset(&cfg, 0, sizeof(cfg));
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		fputs(usage_new, stdout);
@@ -584,6 +639,7 @@ cmd_serve(struct cli *c, int argc, char *argv[])
 	long port;
 	int ch, fd, rc;
 
+	argc = common_options(c, argc, argv, opts);
 	memset(&o, 0, sizeof(o));
 	o.root = c->root;
 	o.port = 1313;

@@ -55,5 +55,21 @@ expect 0 "a page with a byte order mark and a # link" "$VALO" -q -C "$site" \
     build --out "$WORK/bom"
 has "$WORK/bom/bom/index.html" "Merkitty sivu" "the page's title is read after the mark"
 has "$WORK/bom/bom/index.html" '<a href="#">Ylös</a>' "# stays a link to the top"
+# -q and -C stand after the command too, as in git and hugo; a word that
+# is the value of the command's own option stays that value.
+"$VALO" -q -C "$site" build --out "$WORK/before" 2>"$WORK/err-before"
+expect 0 "options after the command" "$VALO" build -q -C "$site" --out "$WORK/after"
+cmp -s "$WORK/err" "$WORK/err-before" && [ -f "$WORK/after/index.html" ] &&
+	pass=$((pass+1)) || { echo "FAIL build -q -C is not valo -q -C build:"
+	cat "$WORK/err"; fail=$((fail+1)); }
+expect 0 "check -C after the command" "$VALO" check -C "$site"
+expect 0 "new -C after the command" "$VALO" new strategia/jalkeen -C"$site"
+[ -f "$site/content/strategia/jalkeen.md" ] && pass=$((pass+1)) ||
+	{ echo "FAIL new -C: no content/strategia/jalkeen.md"; fail=$((fail+1)); }
+rm -f "$site/content/strategia/jalkeen.md"
+(cd "$WORK" && "$VALO" build --out -q -C "$site" >/dev/null 2>&1)
+[ -f "$WORK/-q/index.html" ] && pass=$((pass+1)) ||
+	{ echo "FAIL --out -q: -q was not taken as the folder"; fail=$((fail+1)); }
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
