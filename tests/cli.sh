@@ -67,7 +67,8 @@ expect 0 "new -C after the command" "$VALO" new strategia/jalkeen -C"$site"
 [ -f "$site/content/strategia/jalkeen.md" ] && pass=$((pass+1)) ||
 	{ echo "FAIL new -C: no content/strategia/jalkeen.md"; fail=$((fail+1)); }
 rm -f "$site/content/strategia/jalkeen.md"
-(cd "$WORK" && "$VALO" build --out -q -C "$site" >/dev/null 2>&1)
+abs=$(cd "$site" && pwd)
+(cd "$WORK" && "$VALO" build --out -q -C "$abs" >/dev/null 2>&1)
 [ -f "$WORK/-q/index.html" ] && pass=$((pass+1)) ||
 	{ echo "FAIL --out -q: -q was not taken as the folder"; fail=$((fail+1)); }
 
