@@ -89,6 +89,7 @@ struct md_state {
 	size_t			 capdata;
 	struct buf		 tmp;
 	unsigned		 warned_line;
+	int			 last_level;	/* of the heading before */
 	unsigned		 depth;		/* of lists and quotes */
 	struct hmap		 ids;		/* heading ids given */
 	struct hmap		 suffix;	/* id -> next number to try */
@@ -200,6 +201,23 @@ heading(struct md_state *st, cmark_node *n)
 	size_t base, k, ilen;
 	int level = cmark_node_get_heading_level(n);
 
+	/*
+	 * Screen reader users move from heading to heading, by level: a
+	 * second title or a level skipped leaves them guessing. Warnings:
+	 * the page still reads, and an editor may have a reason.
+	 */
+	if (level == 1)
+		diag_warn(st->diags, st->page->file, node_line(st, n), 1,
+		    "Write ## for a section: the page's title is its only "
+		    "heading of the first level.",
+		    "a heading of the first level (#) in the text");
+	else if (level > st->last_level + 1)
+		diag_warn(st->diags, st->page->file, node_line(st, n), 1,
+		    arena_printf(st->arena, "Write %.*s here, one level below "
+		    "the heading before it.", st->last_level + 1, "######"),
+		    "the heading skips from level %d to level %d",
+		    st->last_level, level);
+	st->last_level = level;
 	buf_reset(b);
 	plain_text(n, b);
 	title = arena_strndup(st->arena, b->data, b->len);
@@ -807,6 +825,7 @@ markdown_render(const struct site *s, const struct value *i18n,
 	st.site = s;
 	st.i18n = i18n;
 	st.page = p;
+	st.last_level = 1;	/* the page's title */
 	st.arena = a;
 	st.diags = d;
 	st.res = r;

@@ -72,5 +72,20 @@ abs=$(cd "$site" && pwd)
 [ -f "$WORK/-q/index.html" ] && pass=$((pass+1)) ||
 	{ echo "FAIL --out -q: -q was not taken as the folder"; fail=$((fail+1)); }
 
+# Headings: one title (the front matter's), no level skipped; warnings
+# that name the line and what to write.
+mkdir -p "$WORK/ots/content" && cp -R "$site/site.conf" "$site/themes" "$WORK/ots/" &&
+printf -- '---\ntitle: Etusivu\n---\nHei.\n' >"$WORK/ots/content/_index.md" &&
+printf -- '---\ntitle: Otsikot\n---\n# Iso\n\n## Osio\n\n#### Liian syvä\n\n### Oikein\n' \
+    >"$WORK/ots/content/otsikot.md"
+expect 0 "check with heading warnings" "$VALO" -C "$WORK/ots" check
+has "$WORK/err" "content/otsikot.md:4:1: warning: a heading of the first level (#) in the text" \
+    "a # heading in the text is named"
+has "$WORK/err" "content/otsikot.md:8:1: warning: the heading skips from level 2 to level 4" \
+    "a skipped level is named"
+has "$WORK/err" "Write ### here" "the skipped level's hint says what to write"
+[ "$(grep -c 'warning: the heading' "$WORK/err")" = 1 ] && pass=$((pass+1)) ||
+	{ echo "FAIL ### after #### was warned about"; fail=$((fail+1)); }
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
