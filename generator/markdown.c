@@ -1,6 +1,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
@@ -541,6 +542,60 @@ safe_url(struct md_state *st, cmark_node *n)
 }
 
 /*
+ * An image says what it shows: its description is what a screen reader
+ * reads, and what a reader sees while it does not load. None, the file's
+ * name or a word like "kuva" in its place is an error (WCAG 1.1.1); a
+ * decorative image is marked with "-" and gets an empty description.
+ */
+static void
+image_alt(struct md_state *st, cmark_node *n)
+{
+	static const char *const words[] = { "kuva", "kuvake", "valokuva",
+	    "kuvio", "kaavio", "grafiikka", "logo", "image", "picture",
+	    "photo", "img", "icon", "bild", "foto" };
+	static const char hint[] = "Write what the image shows between the "
+	    "brackets, such as ![Kainuun kunnat kartalla](kartta.png); for "
+	    "an image that is decoration only, write ![-](kuva.png).";
+	struct buf *b = &st->tmp;
+	const char *url = cmark_node_get_url(n), *base, *dot;
+	cmark_node *c;
+	size_t i, len, blen;
+
+	buf_reset(b);
+	plain_text(n, b);
+	for (len = b->len; len > 0 && (b->data[len - 1] == ' ' ||
+	    b->data[len - 1] == '\t'); len--)
+		;
+	if (len == 0) {
+		diag_error(st->diags, st->page->file, node_line(st, n), 0, hint,
+		    "an image without a description");
+		return;
+	}
+	b->data[len] = '\0';
+	b->len = len;
+	/* Emptied in place: the walk is inside this node. */
+	if (len == 1 && b->data[0] == '-') {
+		for (c = cmark_node_first_child(n); c; c = cmark_node_next(c))
+			if (cmark_node_get_type(c) == CMARK_NODE_TEXT)
+				cmark_node_set_literal(c, "");
+		return;
+	}
+	base = url ? strrchr(url, '/') : NULL;
+	base = base ? base + 1 : url ? url : "";
+	dot = strrchr(base, '.');
+	blen = dot ? (size_t)(dot - base) : strlen(base);
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasecmp(b->data, words[i]) == 0)
+			break;
+	if (i < sizeof(words) / sizeof(words[0]) ||
+	    strcasecmp(b->data, base) == 0 ||
+	    (len == blen && strncasecmp(b->data, base, blen) == 0))
+		diag_error(st->diags, st->page->file, node_line(st, n), 0, hint,
+		    "the image's description \"%s\" does not say what it "
+		    "shows", b->data);
+}
+
+/*
  * Raw HTML from the editor is shown as text unless the site allows it:
  * the renderer runs unsafe, so that Valo's own HTML nodes come through.
  */
@@ -846,9 +901,13 @@ markdown_render(const struct site *s, const struct value *i18n,
 		if (ev == CMARK_EVENT_ENTER) {
 			switch (cmark_node_get_type(n)) {
 			case CMARK_NODE_LINK:
-			case CMARK_NODE_IMAGE:
 				if (safe_url(&st, n) == 0)
 					link(&st, n);
+				break;
+			case CMARK_NODE_IMAGE:
+				if (safe_url(&st, n) == 0 &&
+				    link(&st, n) == 0)
+					image_alt(&st, n);
 				break;
 			case CMARK_NODE_HTML_BLOCK:
 			case CMARK_NODE_HTML_INLINE:

@@ -87,5 +87,24 @@ has "$WORK/err" "Write ### here" "the skipped level's hint says what to write"
 [ "$(grep -c 'warning: the heading' "$WORK/err")" = 1 ] && pass=$((pass+1)) ||
 	{ echo "FAIL ### after #### was warned about"; fail=$((fail+1)); }
 
+# Images say what they show: none, a file name or "kuva" is an error with
+# file:line and what to write; "-" marks decoration, with an empty alt.
+mkdir -p "$WORK/img/content" && cp -R "$site/site.conf" "$site/themes" "$WORK/img/" &&
+printf -- '---\ntitle: Etusivu\n---\nHei.\n' >"$WORK/img/content/_index.md" &&
+printf '<svg xmlns="http://www.w3.org/2000/svg"/>\n' >"$WORK/img/content/kartta.svg" &&
+printf -- '---\ntitle: Kuvat\n---\n![](kartta.svg)\n\n![Kuva](kartta.svg)\n\n![kartta.svg](kartta.svg)\n\n![kartta](kartta.svg)\n' \
+    >"$WORK/img/content/kuvat.md"
+expect 1 "images without a description" "$VALO" -C "$WORK/img" check
+has "$WORK/err" "content/kuvat.md:4: error: an image without a description" "an empty description is an error"
+has "$WORK/err" 'content/kuvat.md:6: error: the image'"'"'s description "Kuva" does not say what it shows' "\"Kuva\" is an error"
+has "$WORK/err" 'content/kuvat.md:8: error: the image'"'"'s description "kartta.svg"' "the file name is an error"
+has "$WORK/err" 'content/kuvat.md:10: error: the image'"'"'s description "kartta"' "the file name without its extension is an error"
+has "$WORK/err" "![-](kuva.png)" "the hint says how to mark decoration"
+printf -- '---\ntitle: Kuvat\n---\n![Kainuun kunnat kartalla](kartta.svg)\n\n![-](kartta.svg)\n' \
+    >"$WORK/img/content/kuvat.md"
+expect 0 "described and decorative images" "$VALO" -q -C "$WORK/img" build
+has "$WORK/img/public/kuvat/index.html" 'alt="Kainuun kunnat kartalla"' "a description is the alt text"
+has "$WORK/img/public/kuvat/index.html" 'alt=""' "a decorative image has an empty alt text"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
