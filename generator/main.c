@@ -32,6 +32,7 @@
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/mem.h"
+#include "util/text.h"
 #include "value.h"
 
 #define EXIT_CONTENT	1
@@ -106,7 +107,8 @@ static const char usage_new[] =
 "\n"
 "Creates content/SECTION/NAME.md from themes/THEME/archetypes/SECTION.md,\n"
 "or from default.md, with the title made from NAME and today's date.\n"
-"Never overwrites a file.\n";
+"A NAME written as a title (\"Hyvä Sivu\") is the title as written, and\n"
+"the file is named by its slug (hyva-sivu.md). Never overwrites a file.\n";
 
 static const char usage_serve[] =
 "usage: valo serve [--port N] [--bind ADDR] [--drafts] [--source REF]\n"
@@ -438,6 +440,9 @@ cmd_new(struct cli *c, int argc, char *argv[])
 	struct source *src = NULL;
 	const char *arg, *slash, *name;
 	char *path = NULL, *dir = NULL, *file, *err = NULL, *title;
+	char *said = NULL;
+	struct buf slug = BUF_INIT;
+	size_t nlen;
 	char date[16];
 	struct stat st;
 	time_t now = time(NULL);
@@ -472,9 +477,24 @@ cmd_new(struct cli *c, int argc, char *argv[])
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	path = xasprintf("%s/content/%s%s", c->root, arg,
-	    strlen(arg) > 3 && !strcmp(arg + strlen(arg) - 3, ".md") ? "" :
-	    ".md");
+	/*
+	 * "strategia/Hyvä Sivu": a name as an editor says it is the page's
+	 * title, and its slug the file's name (hyva-sivu.md).
+	 */
+	nlen = strlen(name);
+	if (nlen > 3 && strcmp(name + nlen - 3, ".md") == 0)
+		nlen -= 3;
+	slugify(&slug, name, nlen);
+	if (slug.len == 0) {
+		fprintf(stderr, "valo: new: \"%s\" has no letters or digits "
+		    "for a file name\n", arg);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	said = slug.len != nlen || strncmp(slug.data, name, nlen) != 0 ?
+	    xstrndup(name, nlen) : NULL;
+	path = xasprintf("%s/content/%.*s%s.md", c->root,
+	    (int)(name - arg), arg, slug.data);
 	if (lstat(path, &st) == 0) {
 		diag_error(&d, path + strlen(c->root) + 1, 0, 0,
 		    "Pick another name, or edit the file that is there.",
@@ -503,7 +523,7 @@ cmd_new(struct cli *c, int argc, char *argv[])
 	localtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
 	ctx = value_map(&a);
-	title = title_from_name(name);
+	title = said ? xstrdup(said) : title_from_name(name);
 	if (strlen(title) > 3 && !strcmp(title + strlen(title) - 3, ".md"))
 		title[strlen(title) - 3] = '\0';
 	value_append(&a, ctx, "title", value_cstring(&a, title));
@@ -553,6 +573,8 @@ out:
 	config_free(&cfg);
 	free(path);
 	free(dir);
+	free(said);
+	buf_free(&slug);
 	return rc;
 }
 

@@ -106,5 +106,12 @@ expect 0 "described and decorative images" "$VALO" -q -C "$WORK/img" build
 has "$WORK/img/public/kuvat/index.html" 'alt="Kainuun kunnat kartalla"' "a description is the alt text"
 has "$WORK/img/public/kuvat/index.html" 'alt=""' "a decorative image has an empty alt text"
 
+# A name as an editor says it: the file gets its slug, the page the name.
+expect 0 "new with a title for a name" "$VALO" -C "$site" new "strategia/Hyvä Sivu"
+has "$WORK/out" "content/strategia/hyva-sivu.md" "new prints the slugged file"
+has "$site/content/strategia/hyva-sivu.md" 'title: "Hyvä Sivu"' "the name is the page's title"
+rm -f "$site/content/strategia/hyva-sivu.md"
+expect 2 "new with no letters" "$VALO" -C "$site" new "strategia/!!!"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
