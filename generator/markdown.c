@@ -130,6 +130,23 @@ markdown_init(void)
 	cmark_parser_free(p);
 }
 
+/*
+ * Array v of len items of size bytes in arena a, with room for one more:
+ * grown to twice its *cap (8 at first) when full.
+ */
+static void *
+room(struct arena *a, void *v, size_t len, size_t *cap, size_t size)
+{
+	size_t c;
+
+	if (len < *cap)
+		return v;
+	c = *cap ? *cap * 2 : 8;
+	v = arena_realloc(a, v, *cap * size, c * size);
+	*cap = c;
+	return v;
+}
+
 static unsigned
 node_line(struct md_state *st, cmark_node *n)
 {
@@ -250,12 +267,8 @@ heading(struct md_state *st, cmark_node *n)
 	}
 	id = arena_strndup(st->arena, b->data, b->len);
 	hmap_put(&st->ids, id, id);
-	if (r->nheadings == st->capheadings) {
-		size_t cap = st->capheadings ? st->capheadings * 2 : 16;
-		r->headings = arena_realloc(st->arena, r->headings,
-		    st->capheadings * sizeof(*h), cap * sizeof(*h));
-		st->capheadings = cap;
-	}
+	r->headings = room(st->arena, r->headings, r->nheadings,
+	    &st->capheadings, sizeof(*h));
 	h = &r->headings[r->nheadings++];
 	h->id = id;
 	h->title = title;
@@ -295,12 +308,7 @@ static void
 add_fragment(struct md_state *st, struct md_fragment **v, size_t *len,
     size_t *cap, struct page *to, const char *id, unsigned line)
 {
-	if (*len == *cap) {
-		size_t c = *cap ? *cap * 2 : 8;
-		*v = arena_realloc(st->arena, *v, *cap * sizeof(**v),
-		    c * sizeof(**v));
-		*cap = c;
-	}
+	*v = room(st->arena, *v, *len, cap, sizeof(**v));
 	(*v)[*len].to = to;
 	(*v)[*len].id = arena_strdup(st->arena, id);
 	(*v)[*len].line = line;
@@ -369,14 +377,8 @@ read_page(struct md_state *st, struct page *to)
 {
 	struct md_result *r = st->res;
 
-	size_t c;
-
-	if (r->nlinked == st->caplinked) {
-		c = st->caplinked ? st->caplinked * 2 : 8;
-		r->linked = arena_realloc(st->arena, r->linked,
-		    st->caplinked * sizeof(*r->linked), c * sizeof(*r->linked));
-		st->caplinked = c;
-	}
+	r->linked = room(st->arena, r->linked, r->nlinked, &st->caplinked,
+	    sizeof(*r->linked));
 	r->linked[r->nlinked++] = to;
 }
 
@@ -627,14 +629,9 @@ static void
 read_data(struct md_state *st, const char *name)
 {
 	struct md_result *r = st->res;
-	size_t c;
 
-	if (r->ndata == st->capdata) {
-		c = st->capdata ? st->capdata * 2 : 4;
-		r->data = arena_realloc(st->arena, r->data,
-		    st->capdata * sizeof(*r->data), c * sizeof(*r->data));
-		st->capdata = c;
-	}
+	r->data = room(st->arena, r->data, r->ndata, &st->capdata,
+	    sizeof(*r->data));
 	r->data[r->ndata++] = name;
 }
 
