@@ -292,11 +292,20 @@ render_done(void *arg, size_t i, const char *data, size_t len)
 		hlen = 0;
 	html = r.p;
 	r.p += hlen;
+	/*
+	 * A page that failed keeps no ids: check_links then passes over the
+	 * links to it instead of calling each of them broken.
+	 */
 	n = get_u32(&r);
-	if (j->kind == JOB_PAGE)
+	if (j->kind == JOB_PAGE && ok != PAGE_FAILED)
 		p->ids = xcalloc(n ? n : 1, sizeof(*p->ids));
-	for (k = 0; k < n && r.p < r.end; k++)
-		p->ids[p->nids++] = get_str(&r);
+	for (k = 0; k < n && r.p < r.end; k++) {
+		char *id = get_str(&r);
+		if (p->ids != NULL && j->kind == JOB_PAGE && ok != PAGE_FAILED)
+			p->ids[p->nids++] = id;
+		else
+			free(id);
+	}
 	n = get_u32(&r);
 	if (j->kind == JOB_PAGE)
 		p->links = xcalloc(n ? n : 1, sizeof(*p->links));

@@ -113,5 +113,15 @@ has "$site/content/strategia/hyva-sivu.md" 'title: "Hyvä Sivu"' "the name is th
 rm -f "$site/content/strategia/hyva-sivu.md"
 expect 2 "new with no letters" "$VALO" -C "$site" new "strategia/!!!"
 
+# A page that does not render has no headings to check links against:
+# its own error is reported, not one for every link to its headings.
+mkdir -p "$WORK/fail/content" && cp -R "$site/site.conf" "$site/themes" "$WORK/fail/" &&
+printf -- '---\ntitle: Etusivu\n---\nKatso [osio](a.md#osio).\n' >"$WORK/fail/content/_index.md" &&
+printf -- '---\ntitle: A\n---\n## Osio\n\n[rikki](ei-ole.md)\n' >"$WORK/fail/content/a.md"
+expect 1 "a page with a broken link" "$VALO" -C "$WORK/fail" check
+has "$WORK/err" "content/a.md:6: error: link to a page that does not exist: ei-ole.md" "the broken link is named"
+[ "$(grep -c ': error: ' "$WORK/err")" = 1 ] && pass=$((pass+1)) ||
+	{ echo "FAIL links to a failed page's headings were reported too:"; cat "$WORK/err"; fail=$((fail+1)); }
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
