@@ -1,7 +1,7 @@
 # Valo: `make` builds the generator and the example site; `make check` runs
 # every test. Plain make and pkg-config, no configure step.
 
-PKGS	 = libcmark-gfm yaml-0.1 inih libgit2 libmicrohttpd libvoikko
+PKGS	 = libcmark-gfm yaml-0.1 inih libgit2 libmicrohttpd libvoikko libical
 CC	?= cc
 CFLAGS	?= -O2 -g
 WARN	 = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
@@ -9,7 +9,11 @@ WARN	 = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBS	 = $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -ldl -lm
-CPPFLAGS = -D_GNU_SOURCE -DVALO_VERSION=\"0.1\" -iquote generator $(PKG_CFLAGS)
+CPPFLAGS = -D_GNU_SOURCE -DVALO_VERSION=\"0.1\" \
+	   -DLOCALEDIR=\"$(LOCALEDIR)\" -iquote generator $(PKG_CFLAGS)
+# Where an installed valo finds its messages; one run from build/ uses
+# build/locale.
+LOCALEDIR ?= /usr/local/share/locale
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
 
@@ -26,12 +30,17 @@ UNITSRC	 = $(sort $(wildcard tests/unit/*.c))
 # The packages are installed first, then make runs again, so that
 # pkg-config sees them when the flags are worked out.
 all: deps
-	@$(MAKE) --no-print-directory $(B)/valo site
+	@$(MAKE) --no-print-directory valo site
+
+# The program and its message catalogues, without the example site (what
+# a content repository's CI needs: examples/ci).
+valo: deps
+	@$(MAKE) --no-print-directory $(B)/valo $(MO)
 
 # Debian packages needed to build and run Valo.
 DEBS	 = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	   libyaml-dev libinih-dev libcsv-dev libgit2-dev \
-	   libmicrohttpd-dev libvoikko-dev voikko-fi
+	   libmicrohttpd-dev libvoikko-dev voikko-fi gettext libical-dev
 # ...and to run the browser and HTML checks of `make check`; Node.js and
 # npm only where no node and npm are installed (they may come from
 # elsewhere than Debian, and Debian's npm conflicts with those).
@@ -66,10 +75,26 @@ $(B)/unit-asan: $(UNITSRC) $(ASANLIB) tests/unit/test.h
 	$(CC) $(WARN) $(SANFLAGS) $(CPPFLAGS) -iquote tests/unit -o $@ $(UNITSRC) \
 	    $(ASANLIB) $(LIBS)
 
-site: $(B)/valo
+# The message catalogues: po/LANG.po, checked and compiled (gettext).
+PO	 = $(wildcard po/*.po)
+MO	 = $(PO:po/%.po=$(B)/locale/%/LC_MESSAGES/valo.mo)
+
+$(B)/locale/%/LC_MESSAGES/valo.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt -c -o $@ $<
+
+# Rewrites po/valo.pot from the sources, merges it into every po/*.po and
+# writes the table of messages into OHJE.md.
+po:
+	po/extract.sh
+	for f in $(PO); do msgmerge -q -U --backup=none --no-wrap $$f po/valo.pot && \
+	    msgattrib --no-wrap --no-obsolete -o $$f $$f; done
+	po/table.py --update OHJE.md po/fi.po
+
+site: $(B)/valo $(MO)
 	$(B)/valo build
 
-.PHONY: all deps check-deps site check golden bench fuzz clean
+.PHONY: all valo deps check-deps site check golden bench fuzz clean po
 
 $(B)/mustache-spec: tests/spec/mustache-spec.c $(LIBOBJ)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
@@ -77,7 +102,7 @@ $(B)/mustache-spec: tests/spec/mustache-spec.c $(LIBOBJ)
 $(B)/mustache-spec-asan: tests/spec/mustache-spec.c $(ASANLIB)
 	$(CC) $(WARN) $(SANFLAGS) $(CPPFLAGS) -o $@ $< $(ASANLIB) $(LIBS)
 
-TESTBIN	 = $(B)/valo $(B)/unit $(B)/mustache-spec $(B)/valo-asan \
+TESTBIN	 = $(B)/valo $(MO) $(B)/unit $(B)/mustache-spec $(B)/valo-asan \
 	   $(B)/unit-asan $(B)/mustache-spec-asan
 
 check: check-deps

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "util/buf.h"
 #include "util/mem.h"
+#include "util/text.h"
 
 /*
  * 4: pages kept from a build before unsafe addresses and raw HTML were
@@ -211,16 +212,6 @@ get_value(struct arena *a, const char **p, const char *end, int depth)
 	return v;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Reads the rest of a P line, " id off line hash". */
 static int
 numbers(const char *p, const char *end, struct cache_page *e)
@@ -232,7 +223,7 @@ numbers(const char *p, const char *end, struct cache_page *e)
 	if (end - p < 1 + 2 * SOURCE_ID_LEN || *p++ != ' ')
 		return 0;
 	for (i = 0; i < SOURCE_ID_LEN; i++, p += 2) {
-		if ((hi = hexval(p[0])) == -1 || (lo = hexval(p[1])) == -1)
+		if ((hi = text_hex(p[0])) == -1 || (lo = text_hex(p[1])) == -1)
 			return 0;
 		e->id[i] = (unsigned char)(hi << 4 | lo);
 	}

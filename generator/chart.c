@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "util/text.h"
 #include "yaml.h"
 
 /* Bounds on the work one block may ask for. */
@@ -552,68 +553,56 @@ put_text(struct buf *b, struct text t)
 	buf_put_html(b, t.s, t.n);
 }
 
-/* Edit distance of short ASCII-case-folded names, for "did you mean". */
-static size_t
-edit_distance(const char *x, const char *y)
-{
-	size_t lx = strlen(x), ly = strlen(y), d[33], i, j, prev, tmp, best;
-	int cx, cy;
-
-	if (lx > 32 || ly > 32)
-		return SIZE_MAX;
-	for (j = 0; j <= ly; j++)
-		d[j] = j;
-	for (i = 1; i <= lx; i++) {
-		prev = d[0];
-		d[0] = i;
-		for (j = 1; j <= ly; j++) {
-			tmp = d[j];
-			cx = (unsigned char)x[i - 1];
-			cy = (unsigned char)y[j - 1];
-			if (cx >= 'A' && cx <= 'Z')
-				cx += 'a' - 'A';
-			if (cy >= 'A' && cy <= 'Z')
-				cy += 'a' - 'A';
-			best = prev + (cx != cy);
-			if (d[j] + 1 < best)
-				best = d[j] + 1;
-			if (d[j - 1] + 1 < best)
-				best = d[j - 1] + 1;
-			d[j] = best;
-			prev = tmp;
-		}
-	}
-	return d[ly];
-}
+enum names_kind { NAMES_KEYS, NAMES_DATA, NAMES_COLUMNS };
 
 /*
- * A hint: "Did you mean "x"? " when one of names is close to want, then
- * intro and the names, at most HINT_NAMES of them.
+ * Gives the last diagnostic the hint "Did you mean "x"?" when one of
+ * names is close to want, then the names of their kind (keys of block
+ * what, data files, columns of data what), at most HINT_NAMES of them.
  */
-static const char *
-hint_names(struct arena *a, const char *want, const char *const *names,
-    size_t n, const char *intro)
+static void
+hint_names(struct diags *d, const char *want, const char *const *names,
+    size_t n, enum names_kind kind, const char *what)
 {
 	struct buf b = BUF_INIT;
-	const char *close = NULL, *s;
+	const char *close = NULL;
 	size_t i, dist, best = 3;
 
 	for (i = 0; want != NULL && i < n; i++) {
-		dist = edit_distance(want, names[i]);
+		dist = text_distance(want, strlen(want), names[i],
+		    strlen(names[i]), 1);
 		if (dist < best && dist < strlen(names[i])) {
 			best = dist;
 			close = names[i];
 		}
 	}
-	if (close != NULL)
-		buf_printf(&b, "Did you mean \"%s\"? ", close);
-	buf_puts(&b, intro);
 	for (i = 0; i < n && i < HINT_NAMES; i++)
-		buf_printf(&b, "%s%s", i ? ", " : " ", names[i]);
+		buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
 	buf_puts(&b, n > HINT_NAMES ? ", " ELLIPSIS : ".");
-	s = arena_strdup(a, b.data);
+	switch (kind) {
+	case NAMES_KEYS:
+		if (close != NULL)
+			diag_hintf(d, "Did you mean \"%s\"? Known keys for %s: "
+			    "%s", close, what, b.data);
+		else
+			diag_hintf(d, "Known keys for %s: %s", what, b.data);
+		break;
+	case NAMES_DATA:
+		if (close != NULL)
+			diag_hintf(d, "Did you mean \"%s\"? Data files: %s",
+			    close, b.data);
+		else
+			diag_hintf(d, "Data files: %s", b.data);
+		break;
+	case NAMES_COLUMNS:
+		if (close != NULL)
+			diag_hintf(d, "Did you mean \"%s\"? Columns in %s: %s",
+			    close, what, b.data);
+		else
+			diag_hintf(d, "Columns in %s: %s", what, b.data);
+		break;
+	}
 	buf_free(&b);
-	return s;
 }
 
 static size_t
@@ -676,12 +665,10 @@ check_keys(struct block *k, const char *what, const char *const *known,
     const char *const *required)
 {
 	const struct value_pair *p;
-	const char *hint, *intro;
 	size_t i, j, nknown = list_len(known);
 	unsigned line, col;
 	int rc = 0;
 
-	intro = arena_printf(k->a, "Known keys for %s:", what);
 	for (i = 0; i < k->map->len; i++) {
 		p = &k->map->u.pairs[i];
 		for (j = 0; known[j] != NULL; j++)
@@ -690,20 +677,20 @@ check_keys(struct block *k, const char *what, const char *const *known,
 		if (known[j] != NULL)
 			continue;
 		key_place(k, p->key, p->val, &line, &col);
-		hint = hint_names(k->a, p->key, known, nknown, intro);
-		diag_error(k->d, k->file, line, col, hint,
+		diag_error(k->d, k->file, line, col, NULL,
 		    "unknown key \"%s\" in %s", p->key, what);
+		hint_names(k->d, p->key, known, nknown, NAMES_KEYS, what);
 		rc = -1;
 	}
 	for (i = 0; required[i] != NULL; i++) {
 		if (value_get(k->map, required[i]) != NULL)
 			continue;
-		hint = arena_printf(k->a, "Add a line such as \"%s: %s\".",
+		diag_error(k->d, k->file, k->line, 1, NULL,
+		    "%s needs the key \"%s\"", what, required[i]);
+		diag_hintf(k->d, "Add a line such as \"%s: %s\".",
 		    required[i], strcmp(required[i], "data") == 0 ?
 		    "tiedosto.csv" : strcmp(required[i], "title") == 0 ?
 		    "Otsikko" : "sarake");
-		diag_error(k->d, k->file, k->line, 1, hint,
-		    "%s needs the key \"%s\"", what, required[i]);
 		rc = -1;
 	}
 	return rc;
@@ -745,7 +732,7 @@ resolve_data(struct block *k, const char *what, size_t maxrows)
 {
 	static const char *const exts[] = { ".csv", ".yaml", ".yml" };
 	const struct value *v = k->dval, *row;
-	const char **names, *s, *hint;
+	const char **names, *s;
 	size_t n, i, e;
 
 	if ((s = scalar_str(k->a, v, &n)) == NULL || n == 0) {
@@ -764,20 +751,20 @@ resolve_data(struct block *k, const char *what, size_t maxrows)
 	k->dname = arena_strndup(k->a, s, n);
 	k->list = value_getn(k->data, s, n);
 	if (k->list == NULL || memchr(s, '\0', n) != NULL) {
+		diag_error(k->d, k->file, v->line, v->col, NULL,
+		    "no data file \"%s\"", k->dname);
 		if (k->data == NULL || k->data->type != VAL_MAP ||
 		    k->data->len == 0)
-			hint = "There are no data files: put CSV or YAML files "
-			    "in content/data.";
+			diag_hintf(k->d, "There are no data files: put CSV or "
+			    "YAML files in content/data.");
 		else {
 			names = arena_calloc(k->a, k->data->len,
 			    sizeof(*names));
 			for (i = 0; i < k->data->len; i++)
 				names[i] = k->data->u.pairs[i].key;
-			hint = hint_names(k->a, k->dname, names, k->data->len,
-			    "Data files:");
+			hint_names(k->d, k->dname, names, k->data->len,
+			    NAMES_DATA, NULL);
 		}
-		diag_error(k->d, k->file, v->line, v->col, hint,
-		    "no data file \"%s\"", k->dname);
 		return -1;
 	}
 	if (k->list->type != VAL_LIST) {
@@ -831,10 +818,11 @@ has_column(const struct block *k, const char *name)
 }
 
 /*
- * A hint naming the data's columns, in order of first appearance. Only
- * the first rows are looked at: enough for a hint, bounded for huge data.
+ * Gives the last diagnostic a hint naming the data's columns, in order of
+ * first appearance. Only the first rows are looked at: enough for a hint,
+ * bounded for huge data.
  */
-static const char *
+static void
 columns_hint(struct block *k, const char *want)
 {
 	const char **names;
@@ -852,8 +840,7 @@ columns_hint(struct block *k, const char *want)
 				names[n++] = row->u.pairs[j].key;
 		}
 	}
-	return hint_names(k->a, want, names, n,
-	    arena_printf(k->a, "Columns in %s:", k->dname));
+	hint_names(k->d, want, names, n, NAMES_COLUMNS, k->dname);
 }
 
 /*
@@ -874,9 +861,9 @@ column_ref(struct block *k, const char *key, const struct value *v)
 	}
 	name = arena_strndup(k->a, s, n);
 	if (strlen(name) != n || !has_column(k, name)) {
-		diag_error(k->d, k->file, v->line, v->col,
-		    columns_hint(k, name), "no column \"%s\" in data \"%s\"",
-		    name, k->dname);
+		diag_error(k->d, k->file, v->line, v->col, NULL,
+		    "no column \"%s\" in data \"%s\"", name, k->dname);
+		columns_hint(k, name);
 		return NULL;
 	}
 	return name;
@@ -906,10 +893,10 @@ resolve_labels(struct block *k)
 		l = v->u.pairs[i].val;
 		if (!has_column(k, key)) {
 			key_place(k, key, l, &line, &col);
-			diag_error(k->d, k->file, line, col,
-			    columns_hint(k, key),
+			diag_error(k->d, k->file, line, col, NULL,
 			    "label for unknown column \"%s\" in data \"%s\"",
 			    key, k->dname);
+			columns_hint(k, key);
 			return -1;
 		}
 		if (scalar_str(k->a, l, &n) == NULL) {
@@ -1022,9 +1009,10 @@ apply_sort(struct block *k)
 		col++;
 	}
 	if (!has_column(k, col)) {
-		diag_error(k->d, k->file, v->line, v->col,
-		    columns_hint(k, col), "cannot sort by \"%s\": no such "
-		    "column in data \"%s\"", col, k->dname);
+		diag_error(k->d, k->file, v->line, v->col, NULL,
+		    "cannot sort by \"%s\": no such column in data \"%s\"",
+		    col, k->dname);
+		columns_hint(k, col);
 		return -1;
 	}
 	sr = arena_calloc(k->a, k->nrows, sizeof(*sr));
@@ -1041,25 +1029,34 @@ apply_sort(struct block *k)
 }
 
 /*
- * Names a data row for a message: its number in the data (1-based, in
- * the data's order) and, if there is one, its label.
+ * Names a data row for a message, as "row %zu%s" with these two: its
+ * number in the data (1-based, in the data's order) and, if it has one,
+ * its label in parentheses (row_tag).
  */
-static const char *
-row_name(const struct block *k, const struct value *row, const char *xcol)
+static size_t
+row_no(const struct block *k, const struct value *row)
 {
-	const struct value *x = xcol ? value_get(row, xcol) : NULL;
-	const char *s;
-	size_t i, n;
+	size_t i;
 
 	for (i = 0; i < k->list->len; i++)
 		if (k->list->u.items[i] == row)
 			break;
+	return i + 1;
+}
+
+static const char *
+row_tag(const struct block *k, const struct value *row, const char *xcol)
+{
+	const struct value *x = xcol ? value_get(row, xcol) : NULL;
+	const char *s;
+	size_t n;
+
 	if (x != NULL && (s = scalar_str(k->a, x, &n)) != NULL && n > 0) {
 		if (n > 40)
 			n = cp_prefix(s, n, 40);
-		return arena_printf(k->a, "row %zu (%.*s)", i + 1, (int)n, s);
+		return arena_printf(k->a, " (%.*s)", (int)n, s);
 	}
-	return arena_printf(k->a, "row %zu", i + 1);
+	return "";
 }
 
 /* Cells of shown columns must be single values. */
@@ -1078,8 +1075,9 @@ check_cells(struct block *k, const char *const *cols, size_t ncols)
 			diag_error(k->d, k->file, k->dval->line,
 			    k->dval->col, "A cell must hold one value: text, "
 			    "a number or nothing.",
-			    "column \"%s\" of data \"%s\", %s, is a %s",
-			    cols[j], k->dname, row_name(k, k->rows[i], NULL),
+			    "column \"%s\" of data \"%s\", row %zu%s, is a %s",
+			    cols[j], k->dname, row_no(k, k->rows[i]),
+			    row_tag(k, k->rows[i], NULL),
 			    value_type_name(c->type));
 			return -1;
 		}
@@ -1174,12 +1172,12 @@ table_block(struct block *k, struct buf *out)
 	size_t i;
 
 	memset(&t, 0, sizeof(t));
-	if (check_keys(k, "a table", table_keys, table_required) == -1)
+	if (check_keys(k, W_("a table"), table_keys, table_required) == -1)
 		return -1;
 	if (spec_text(k, "caption", &t.caption) == -1)
 		return -1;
 	k->dval = value_get(k->map, "data");
-	if (resolve_data(k, "a table", TABLE_MAX_ROWS) == -1)
+	if (resolve_data(k, W_("a table"), TABLE_MAX_ROWS) == -1)
 		return -1;
 	cv = value_get(k->map, "columns");
 	if (cv != NULL && cv->type != VAL_NULL) {
@@ -1249,9 +1247,9 @@ check_numbers(struct block *k, const struct chart *c, const char *col,
 			diag_error(k->d, k->file, yv->line, yv->col,
 			    "Scale the data down, for example to thousands, "
 			    "and say so in \"unit\".",
-			    "column \"%s\" of data \"%s\", %s: %s is too "
-			    "large to draw", col, k->dname,
-			    row_name(k, k->rows[i], c->x),
+			    "column \"%s\" of data \"%s\", row %zu%s: %s is "
+			    "too large to draw", col, k->dname,
+			    row_no(k, k->rows[i]), row_tag(k, k->rows[i], c->x),
 			    num_plain(k->a, v->u.number));
 			return -1;
 		}
@@ -1262,9 +1260,9 @@ check_numbers(struct block *k, const struct chart *c, const char *col,
 		    "Write numbers with a decimal point (12.5), without "
 		    "units or spaces; leave the cell empty if there is no "
 		    "value.",
-		    "column \"%s\" of data \"%s\", %s: \"%.*s\" is not a "
-		    "number", col, k->dname, row_name(k, k->rows[i], c->x),
-		    (int)t.n, t.s);
+		    "column \"%s\" of data \"%s\", row %zu%s: \"%.*s\" is "
+		    "not a number", col, k->dname, row_no(k, k->rows[i]),
+		    row_tag(k, k->rows[i], c->x), (int)t.n, t.s);
 		return -1;
 	}
 	return 0;
@@ -1287,9 +1285,10 @@ check_shares(struct block *k, const struct chart *c, const struct value *yv)
 			if (v->u.number < 0) {
 				diag_error(k->d, k->file, yv->line, yv->col,
 				    "Shares of a whole are 0 or more.",
-				    "column \"%s\" of data \"%s\", %s: share "
-				    "%s is negative", c->y[j], k->dname,
-				    row_name(k, k->rows[i], c->x),
+				    "column \"%s\" of data \"%s\", row %zu%s: "
+				    "share %s is negative", c->y[j], k->dname,
+				    row_no(k, k->rows[i]),
+				    row_tag(k, k->rows[i], c->x),
 				    num_plain(k->a, v->u.number));
 				return -1;
 			}
@@ -1300,8 +1299,9 @@ check_shares(struct block *k, const struct chart *c, const struct value *yv)
 			    "In a stacked chart each row's values are "
 			    "percentages that add up to 100 (±0.5 for "
 			    "rounding).",
-			    "data \"%s\", %s: the shares add up to %s, not "
-			    "100", k->dname, row_name(k, k->rows[i], c->x),
+			    "data \"%s\", row %zu%s: the shares add up to %s, "
+			    "not 100", k->dname, row_no(k, k->rows[i]),
+			    row_tag(k, k->rows[i], c->x),
 			    num_plain(k->a, sum));
 			return -1;
 		}
@@ -2010,16 +2010,16 @@ chart_spec(struct block *k, struct buf *out)
 
 	memset(&c, 0, sizeof(c));
 	c.type = CHART_BAR;
-	what = "a bar chart";
+	what = W_("a bar chart");
 	tv = value_get(k->map, "type");
 	if (tv != NULL) {
 		tstr = scalar_str(k->a, tv, &n);
 		if (word_is(tstr, n, "stacked")) {
 			c.type = CHART_STACKED;
-			what = "a stacked chart";
+			what = W_("a stacked chart");
 		} else if (word_is(tstr, n, "timeline")) {
 			c.type = CHART_TIMELINE;
-			what = "a timeline";
+			what = W_("a timeline");
 		} else if (!word_is(tstr, n, "bar")) {
 			diag_error(k->d, k->file, tv->line, tv->col,
 			    "Use \"type: bar\" (the default), \"stacked\" or "
@@ -2089,8 +2089,8 @@ chart_spec(struct block *k, struct buf *out)
 	} else {
 		if (yv->type == VAL_LIST) {
 			diag_error(k->d, k->file, yv->line, yv->col,
-			    c.type == CHART_BAR ? "For several columns "
-			    "that add up to 100 use \"type: stacked\"." : NULL,
+			    c.type == CHART_BAR ? N_("For several columns "
+			    "that add up to 100 use \"type: stacked\".") : NULL,
 			    "\"y\" of %s is one column", what);
 			return -1;
 		}
@@ -2196,11 +2196,11 @@ chart_block(struct arena *a, const char *kind, const char *spec, size_t len,
 		goto out;
 	if (k.map->type != VAL_MAP) {
 		diag_error(diags, file, spec_line, 1, table ?
-		    "Write the table's settings as YAML, such as "
-		    "\"data: henkilosto.csv\" and \"caption: …\"." :
-		    "Write the chart's settings as YAML, such as "
+		    N_("Write the table's settings as YAML, such as "
+		    "\"data: henkilosto.csv\" and \"caption: …\".") :
+		    N_("Write the chart's settings as YAML, such as "
 		    "\"data: henkilosto.csv\", \"x: …\", \"y: …\" and "
-		    "\"title: …\".",
+		    "\"title: …\"."),
 		    "a ```%s block needs settings (a YAML map)", kind);
 		goto out;
 	}

@@ -5,6 +5,7 @@
 #include <libvoikko/voikko.h>
 
 #include "hyphen.h"
+#include "util/diag.h"
 #include "util/arena.h"
 #include "util/hmap.h"
 #include "util/mem.h"
@@ -32,7 +33,7 @@ hyphen_open(const char *lang, const char **why)
 	if (lang == NULL || strcmp(lang, "fi") != 0)
 		return NULL;
 	if ((v = voikkoInit(&err, "fi", NULL)) == NULL) {
-		*why = err ? err : "no Finnish dictionary";
+		*why = err ? err : W_("no Finnish dictionary");
 		return NULL;
 	}
 	/* No lone letter at either end of a line: "a-lue". */

@@ -24,6 +24,7 @@
 
 #include "build.h"
 #include "config.h"
+#include "messages.h"
 #include "mustache.h"
 #include "publish.h"
 #include "serve.h"
@@ -53,7 +54,7 @@ static const char usage_main[] =
 "\n"
 "options:\n"
 "  -C DIR         the site folder\n"
-"  -q, --quiet    print errors only\n"
+"  -q, --quiet    print errors and warnings only\n"
 "  -h, --help     this help; valo COMMAND --help for a command's\n"
 "  -V, --version  the version\n"
 "\n"
@@ -62,6 +63,7 @@ static const char usage_main[] =
 static const char usage_build[] =
 "usage: valo build [--out DIR] [--force] [--source REF] [--drafts]\n"
 "                  [--base-url URL] [--jobs N] [--no-history] [--timings]\n"
+"                  [--format FMT]\n"
 "\n"
 "Builds the site. The output goes to a staging folder first and replaces\n"
 "the old output only when the whole build succeeded. Valo replaces only\n"
@@ -76,7 +78,9 @@ static const char usage_build[] =
 "  --base-url URL  the address the site is published at\n"
 "  --jobs N        pages rendered at once (default: one per core)\n"
 "  --no-history    leave out the dates, histories and changes from git\n"
-"  --timings       print the time each step took\n";
+"  --timings       print the time each step took\n"
+"  --format FMT    print the problems as text, json, github or gitlab\n"
+"                  (see valo check --help)\n";
 
 static const char usage_publish[] =
 "usage: valo publish [--branch NAME] [--source REF] [--message TEXT]\n"
@@ -97,10 +101,18 @@ static const char usage_publish[] =
 "  --jobs N        pages rendered at once (default: one per core)\n";
 
 static const char usage_check[] =
-"usage: valo check [--drafts] [--timings]\n"
+"usage: valo check [--drafts] [--plain] [--format FMT] [--timings]\n"
 "\n"
-"Checks everything build checks (front matter, links, headings, data,\n"
-"charts, templates) and writes nothing.\n";
+"Checks everything build checks (front matter, links, headings, images,\n"
+"data, charts, templates) and writes nothing.\n"
+"\n"
+"  --drafts        include pages marked draft: true\n"
+"  --plain         also say where sentences are long, words long and\n"
+"                  verbs passive (a Finnish site; limits in [plain])\n"
+"  --format FMT    print the problems as text (the default), json (an\n"
+"                  object a line), github (annotations) or gitlab (a\n"
+"                  Code Quality report)\n"
+"  --timings       print the time each step took\n";
 
 static const char usage_new[] =
 "usage: valo new SECTION/NAME\n"
@@ -132,7 +144,57 @@ struct cli {
 	int		 quiet;
 	int		 tty;
 	int		 open;		/* serve --open */
+	enum msg_format	 format;	/* of the diagnostics */
 };
+
+#ifndef LOCALEDIR
+#define LOCALEDIR "/usr/local/share/locale"
+#endif
+
+/*
+ * Messages in the language of the site in root, or of the user
+ * (messages.c). The catalogues are beside the program when it runs
+ * from where it was built (build/locale), else in LOCALEDIR.
+ */
+static void
+choose_language(const char *root)
+{
+	struct config cfg;
+	struct diags ignored = DIAGS_INIT;
+	struct buf b = BUF_INIT, dir = BUF_INIT;
+	struct stat st;
+	char exe[4096], *path;
+	ssize_t n;
+	FILE *f;
+
+	memset(&cfg, 0, sizeof(cfg));
+	path = xasprintf("%s/site.conf", root);
+	if ((f = fopen(path, "r")) != NULL) {
+		char chunk[4096];
+		size_t k;
+		while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0 &&
+		    b.len < 65536)
+			buf_put(&b, chunk, k);
+		fclose(f);
+		/* Its errors are the build's to report. */
+		config_parse(&cfg, b.data ? b.data : "", b.len, "site.conf",
+		    &ignored);
+	}
+	free(path);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if (strrchr(exe, '/') != NULL)
+			*strrchr(exe, '/') = '\0';
+		buf_printf(&dir, "%s/locale", exe);
+	}
+	msg_language(cfg.language, n > 0 && stat(dir.data, &st) == 0 &&
+	    S_ISDIR(st.st_mode) ? dir.data : LOCALEDIR);
+	diags_free(&ignored);
+	config_free(&cfg);
+	buf_free(&b);
+	buf_free(&dir);
+}
 
 /* Whether long option name (without "--") of opts takes a value. */
 static int
@@ -183,6 +245,7 @@ common_options(struct cli *c, int argc, char *argv[],
 			argv[n++] = argv[++i];
 	}
 	argv[n] = NULL;
+	choose_language(c->root);
 	return n;
 }
 
@@ -202,21 +265,28 @@ report(struct diags *d, struct cli *c)
 	/* Notes are for whoever watches; -q asks for faults only. */
 	for (i = k = 0; i < d->len; i++) {
 		if (c->quiet && d->v[i].level == DIAG_NOTE) {
-			free(d->v[i].file);
-			free(d->v[i].msg);
-			free(d->v[i].hint);
+			diag_free(&d->v[i]);
 			continue;
 		}
 		d->v[k++] = d->v[i];
 	}
 	d->len = k;
-	warnings = d->len - d->errors;
+	for (i = warnings = 0; i < d->len; i++)
+		warnings += d->v[i].level == DIAG_WARNING;
 	diags_sort(d);
-	diags_print(d, stderr, c->tty);
-	if (d->errors)
-		fprintf(stderr, "valo: %zu error%s%s\n", d->errors,
-		    d->errors == 1 ? "" : "s",
-		    warnings ? ", see also the warnings above" : "");
+	/* A CI reads its format from standard output, the summary aside. */
+	if (c->format == MSG_TEXT)
+		msg_print(d, stderr, MSG_TEXT, c->tty);
+	else {
+		msg_print(d, stdout, c->format, 0);
+		fflush(stdout);
+	}
+	if (d->errors == 1)
+		fprintf(stderr, "%s\n", warnings ? _("valo: 1 error, see also "
+		    "the warnings above") : _("valo: 1 error"));
+	else if (d->errors)
+		fprintf(stderr, warnings ? _("valo: %zu errors, see also the "
+		    "warnings above\n") : _("valo: %zu errors\n"), d->errors);
 	return d->errors ? EXIT_CONTENT : 0;
 }
 
@@ -232,6 +302,8 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "timings", no_argument, NULL, 't' },
 		{ "no-history", no_argument, NULL, 'H' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "plain", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -275,7 +347,7 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 		case 'j':
 			o.jobs = (int)strtol(optarg, &end, 10);
 			if (*end || o.jobs < 1 || o.jobs > 64) {
-				fputs("valo: --jobs takes 1 to 64\n", stderr);
+				fputs(_("valo: --jobs takes 1 to 64\n"), stderr);
 				return EXIT_USAGE;
 			}
 			break;
@@ -284,6 +356,18 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 			break;
 		case 'H':
 			o.no_history = 1;
+			break;
+		case 'P':
+			if (!check_only)
+				goto usage;
+			o.plain = 1;
+			break;
+		case 'F':
+			if (msg_format_parse(optarg, &c->format) == -1) {
+				fputs(_("valo: --format takes text, json, github "
+				    "or gitlab\n"), stderr);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			fputs(check_only ? usage_check : usage_build, stdout);
@@ -323,15 +407,24 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 		double s = (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 		if (check_only)
-			fprintf(stderr, "valo: %zu pages checked, no errors "
-			    "(%.2f s)\n", st.pages, s);
+			fprintf(stderr, _("valo: %zu pages checked, no errors "
+			    "(%.2f s)\n"), st.pages, s);
 		else
-			fprintf(stderr, "valo: %zu pages (%zu rendered), %zu "
-			    "files (%zu written, %zu unchanged) in %.2f s, %d "
-			    "%s\n", st.pages, st.rendered,
+			fprintf(stderr, st.jobs == 1 ? _("valo: %zu pages (%zu "
+			    "rendered), %zu files (%zu written, %zu unchanged) "
+			    "in %.2f s, %d job\n") : _("valo: %zu pages (%zu "
+			    "rendered), %zu files (%zu written, %zu unchanged) "
+			    "in %.2f s, %d jobs\n"), st.pages, st.rendered,
 			    st.written + st.kept, st.written, st.kept, s,
-			    st.jobs, st.jobs == 1 ? "job" : "jobs");
+			    st.jobs);
 	}
+	if (st.plain_checked && !c->quiet && st.rendered > 0)
+		fprintf(stderr, o.plain ? _("valo: plain language: %zu long "
+		    "sentences, %zu long words, %zu passive paragraphs or "
+		    "lists\n") : _("valo: plain language: %zu long sentences, "
+		    "%zu long words, %zu passive paragraphs or lists (valo "
+		    "check --plain shows where)\n"), st.plain.long_sentences,
+		    st.plain.long_words, st.plain.passive_paragraphs);
 	return rc;
 usage:
 	fputs(check_only ? usage_check : usage_build, stderr);
@@ -381,7 +474,7 @@ cmd_publish(struct cli *c, int argc, char *argv[])
 		case 'j':
 			o.build.jobs = (int)strtol(optarg, &end, 10);
 			if (*end || o.build.jobs < 1 || o.build.jobs > 64) {
-				fputs("valo: --jobs takes 1 to 64\n", stderr);
+				fputs(_("valo: --jobs takes 1 to 64\n"), stderr);
 				return EXIT_USAGE;
 			}
 			break;
@@ -402,13 +495,13 @@ cmd_publish(struct cli *c, int argc, char *argv[])
 	diags_free(&d);
 	if (rc == 0 && !c->quiet) {
 		if (res.committed)
-			fprintf(stderr, "valo: published %.8s to %s as %.8s "
-			    "(%zu pages, %zu files)\n", res.source,
+			fprintf(stderr, _("valo: published %.8s to %s as %.8s "
+			    "(%zu pages, %zu files)\n"), res.source,
 			    o.branch ? o.branch : "pages", res.tip,
 			    res.stats.pages, res.stats.written);
 		else
-			fprintf(stderr, "valo: %s is up to date with %.8s; "
-			    "no new commit\n", o.branch ? o.branch : "pages",
+			fprintf(stderr, _("valo: %s is up to date with %.8s; "
+			    "no new commit\n"), o.branch ? o.branch : "pages",
 			    res.source);
 	}
 	return rc;
@@ -462,8 +555,8 @@ cmd_new(struct cli *c, int argc, char *argv[])
 	}
 	arg = argv[1];
 	if (strstr(arg, "..") || arg[0] == '/' || strchr(arg, '\\')) {
-		fprintf(stderr, "valo: new: \"%s\" must be SECTION/NAME inside "
-		    "content/\n", arg);
+		fprintf(stderr, _("valo: new: \"%s\" must be SECTION/NAME inside "
+		    "content/\n"), arg);
 		return EXIT_USAGE;
 	}
 	if ((src = source_dir_open(c->root, &d)) == NULL)
@@ -486,8 +579,8 @@ cmd_new(struct cli *c, int argc, char *argv[])
 		nlen -= 3;
 	slugify(&slug, name, nlen);
 	if (slug.len == 0) {
-		fprintf(stderr, "valo: new: \"%s\" has no letters or digits "
-		    "for a file name\n", arg);
+		fprintf(stderr, _("valo: new: \"%s\" has no letters or digits "
+		    "for a file name\n"), arg);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -588,9 +681,13 @@ serve_built(unsigned n, double ms, const struct build_stats *st,
 	if (d->errors || (n == 1 && !c->quiet))
 		report(d, c);
 	if (st != NULL && !c->quiet)
-		fprintf(stderr, "valo: %s in %.0f ms (%zu of %zu pages "
-		    "rendered)%s\n", n == 1 ? "built" : "rebuilt", ms,
-		    st->rendered, st->pages, d->errors ? ", with errors" : "");
+		fprintf(stderr, n == 1 ? (d->errors ? _("valo: built in %.0f "
+		    "ms (%zu of %zu pages rendered), with errors\n") :
+		    _("valo: built in %.0f ms (%zu of %zu pages rendered)\n")) :
+		    d->errors ? _("valo: rebuilt in %.0f ms (%zu of %zu pages "
+		    "rendered), with errors\n") : _("valo: rebuilt in %.0f ms "
+		    "(%zu of %zu pages rendered)\n"), ms, st->rendered,
+		    st->pages);
 }
 
 static void *
@@ -626,8 +723,8 @@ open_browser(const char *url)
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	if (rc != 0)
-		fprintf(stderr, "valo: note: cannot run xdg-open (%s): open %s "
-		    "in a browser\n", strerror(rc), url);
+		fprintf(stderr, _("valo: note: cannot run xdg-open (%s): open %s "
+		    "in a browser\n"), strerror(rc), url);
 	else if (pthread_create(&t, NULL, reap, (void *)(intptr_t)pid) == 0)
 		pthread_detach(t);
 }
@@ -637,7 +734,7 @@ serve_listening(const char *url, void *arg)
 {
 	struct cli *c = arg;
 
-	fprintf(stderr, "valo: serving %s (Ctrl-C stops)\n", url);
+	fprintf(stderr, _("valo: serving %s (Ctrl-C stops)\n"), url);
 	if (c->open)
 		open_browser(url);
 }
@@ -675,7 +772,7 @@ cmd_serve(struct cli *c, int argc, char *argv[])
 			port = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end || port < 0 ||
 			    port > 65535) {
-				fputs("valo: --port takes 0 to 65535\n", stderr);
+				fputs(_("valo: --port takes 0 to 65535\n"), stderr);
 				return EXIT_USAGE;
 			}
 			o.port = (int)port;
@@ -706,8 +803,8 @@ cmd_serve(struct cli *c, int argc, char *argv[])
 	}
 	if (o.bind != NULL && strcmp(o.bind, "127.0.0.1") != 0 &&
 	    strcmp(o.bind, "::1") != 0)
-		fprintf(stderr, "valo: warning: serving on %s: others on the "
-		    "network can see the site, drafts included\n", o.bind);
+		fprintf(stderr, _("valo: warning: serving on %s: others on the "
+		    "network can see the site, drafts included\n"), o.bind);
 	/*
 	 * Blocked before the server's threads start, so that they inherit
 	 * the mask and Ctrl-C reaches serve_run through the descriptor. A
@@ -721,7 +818,7 @@ cmd_serve(struct cli *c, int argc, char *argv[])
 	sigaddset(&stop, SIGTERM);
 	if (sigprocmask(SIG_BLOCK, &stop, NULL) == -1 ||
 	    (fd = signalfd(-1, &stop, SFD_CLOEXEC)) == -1) {
-		fprintf(stderr, "valo: cannot take Ctrl-C: %s\n",
+		fprintf(stderr, _("valo: cannot take Ctrl-C: %s\n"),
 		    strerror(errno));
 		return EXIT_CONTENT;
 	}

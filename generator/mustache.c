@@ -35,6 +35,7 @@
 #include "mustache.h"
 #include "util/hmap.h"
 #include "util/mem.h"
+#include "util/text.h"
 
 /* Deeper expansions than this are an error, not a stack overflow. */
 #define MU_MAX_DEPTH	100	/* partials and parents inside each other */
@@ -413,11 +414,18 @@ poplead(struct parser *p, size_t ls, const char **s)
 	return p->t->nodes[i].len;
 }
 
+static void fail(struct parser *, unsigned, unsigned, const char *,
+    const char *, ...) __attribute__((format(printf, 5, 6)));
+
 static void
 fail(struct parser *p, unsigned line, unsigned col, const char *hint,
-    const char *msg)
+    const char *fmt, ...)
 {
-	diag_error(p->d, p->file, line, col, hint, "%s", msg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(p->d, DIAG_ERROR, p->file, line, col, hint, fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -430,7 +438,6 @@ dotted(struct parser *p, uint32_t i)
 	struct mu_tpl *t = p->t;
 	struct node *n = &t->nodes[i];
 	const char *s = n->s, *end = s + n->len, *dot;
-	char *msg;
 
 	n->part = (uint32_t)t->nparts;
 	if (n->len == 1 && *s == '.')
@@ -440,11 +447,10 @@ dotted(struct parser *p, uint32_t i)
 		if (dot == NULL)
 			dot = end;
 		if (dot == s) {
-			msg = xasprintf("the name \"%.*s\" has an empty part",
-			    (int)n->len, n->s);
 			fail(p, n->line, n->col, "Write dotted names as a.b.c, "
-			    "without a leading, trailing or doubled dot.", msg);
-			free(msg);
+			    "without a leading, trailing or doubled dot.",
+			    "the name \"%.*s\" has an empty part", (int)n->len,
+			    n->s);
 			return -1;
 		}
 		t->parts = xgrow(t->parts, &t->partcap, t->nparts + 1,
@@ -469,25 +475,20 @@ named(struct parser *p, uint32_t i, const char *s, size_t n,
 {
 	const struct node *nd = &p->t->nodes[i];
 	size_t k;
-	char *msg;
 
 	p->t->nodes[i].s = s;
 	p->t->nodes[i].len = n;
 	if (n == 0) {
-		msg = xasprintf("the {{%s}} tag has no name", sigil);
 		fail(p, nd->line, nd->col, "Write a name between the "
-		    "delimiters, e.g. {{title}}.", msg);
-		free(msg);
+		    "delimiters, e.g. {{title}}.", "the {{%s}} tag has no name",
+		    sigil);
 		return -1;
 	}
 	for (k = 0; k < n; k++)
 		if (isspace_((unsigned char)s[k])) {
-			msg = xasprintf("the name \"%.*s\" contains a space",
-			    (int)n, s);
 			fail(p, nd->line, nd->col, "Names cannot contain "
 			    "spaces: remove it, or join the words with _ or -.",
-			    msg);
-			free(msg);
+			    "the name \"%.*s\" contains a space", (int)n, s);
 			return -1;
 		}
 	return 0;
@@ -643,17 +644,13 @@ closetag(struct parser *p, const char *s, size_t n, size_t ls, int left,
 	struct open o;
 	struct node *c, *lead;
 	const char *w;
-	char *msg, *hint;
 	size_t wlen;
 	int alone = left && right;
 
 	if (p->nstk == 0) {
-		msg = xasprintf("{{/%.*s}} closes nothing", (int)n, s);
-		hint = xasprintf("Remove it, or open a section with "
-		    "{{#%.*s}} before it.", (int)n, s);
-		fail(p, line, col, hint, msg);
-		free(msg);
-		free(hint);
+		fail(p, line, col, NULL, "{{/%.*s}} closes nothing", (int)n, s);
+		diag_hintf(p->d, "Remove it, or open a section with {{#%.*s}} "
+		    "before it.", (int)n, s);
 		return -1;
 	}
 	o = p->stk[p->nstk - 1];
@@ -664,15 +661,12 @@ closetag(struct parser *p, const char *s, size_t n, size_t ls, int left,
 		for (s++, n--; n > 0 && isspace_((unsigned char)*s); s++, n--)
 			;
 	if (!sameword(c->s, c->len, s, n)) {
-		msg = xasprintf("{{/%.*s}} does not match {{%s%.*s}}, the "
-		    "innermost open tag (line %u, column %u)", (int)n, s,
+		fail(p, line, col, NULL, "{{/%.*s}} does not match {{%s%.*s}}, "
+		    "the innermost open tag (line %u, column %u)", (int)n, s,
 		    opname(c), (int)c->len, c->s, c->line, c->col);
-		hint = xasprintf("Close {{%s%.*s}} with {{/%.*s}} first, or "
+		diag_hintf(p->d, "Close {{%s%.*s}} with {{/%.*s}} first, or "
 		    "fix the name.", opname(c), (int)c->len, c->s,
 		    (int)c->len, c->s);
-		fail(p, line, col, hint, msg);
-		free(msg);
-		free(hint);
 		return -1;
 	}
 	p->nstk--;
@@ -720,7 +714,6 @@ tagend(struct parser *p, size_t q, size_t cb, int sigil, size_t *ce)
 	const char *src = p->src, *cl;
 	int want = sigil == '{' ? '}' : sigil == '=' ? '=' : 0;
 	size_t k;
-	char *msg, *hint;
 
 	/* After '{' and '=', the closing delimiter follows '}' or '='. */
 	for (k = cb;; k = (size_t)(cl - src) + 1) {
@@ -732,13 +725,11 @@ tagend(struct parser *p, size_t q, size_t cb, int sigil, size_t *ce)
 			return (size_t)(cl - src) + p->clen;
 		}
 	}
-	msg = xasprintf("%.*s%s is not closed", (int)p->olen, p->otag,
+	fail(p, p->line, column(src + p->ls, q - p->ls), NULL,
+	    "%.*s%s is not closed", (int)p->olen, p->otag,
 	    sigil == '{' ? "{" : sigil == '!' ? "!" : "");
-	hint = xasprintf("Close it with %s%.*s.", want == '}' ? "}" :
+	diag_hintf(p->d, "Close it with %s%.*s.", want == '}' ? "}" :
 	    want == '=' ? "=" : "", (int)p->clen, p->ctag);
-	fail(p, p->line, column(src + p->ls, q - p->ls), hint, msg);
-	free(msg);
-	free(hint);
 	return 0;
 }
 
@@ -872,7 +863,6 @@ compile(struct parser *p)
 {
 	const char *o;
 	const struct node *n;
-	char *msg, *hint;
 	size_t q;
 
 	for (;;) {
@@ -889,12 +879,9 @@ compile(struct parser *p)
 
 	/* The innermost is the one to close first. */
 	n = &p->t->nodes[p->stk[p->nstk - 1].node];
-	msg = xasprintf("{{%s%.*s}} is not closed", opname(n), (int)n->len,
-	    n->s);
-	hint = xasprintf("Close it with {{/%.*s}}.", (int)n->len, n->s);
-	fail(p, n->line, n->col, hint, msg);
-	free(msg);
-	free(hint);
+	fail(p, n->line, n->col, NULL, "{{%s%.*s}} is not closed", opname(n),
+	    (int)n->len, n->s);
+	diag_hintf(p->d, "Close it with {{/%.*s}}.", (int)n->len, n->s);
 	return -1;
 }
 
@@ -977,33 +964,6 @@ mu_set_has(const struct mu_set *set, const char *name)
 	return find(set, name, strlen(name), NULL) != NULL;
 }
 
-/* Edit distance, for "did you mean"; long names are never close. */
-static size_t
-distance(const char *a, size_t an, const char *b, size_t bn)
-{
-	size_t row[64], i, j, diag, up, best;
-
-	if (an >= 64 || bn >= 64)
-		return SIZE_MAX;
-	for (j = 0; j <= bn; j++)
-		row[j] = j;
-	for (i = 1; i <= an; i++) {
-		diag = row[0];
-		row[0] = i;
-		for (j = 1; j <= bn; j++) {
-			up = row[j];
-			best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[bn];
-}
-
 /*
  * Depth-first over the templates that template i names: state[k] is 0
  * (not seen), 1 (on the current path) or 2 (done). A name met while on
@@ -1044,7 +1004,6 @@ mu_set_check(const struct mu_set *set, struct diags *d)
 	const struct mu_tpl *t;
 	const struct node *n;
 	const char *close, *kind;
-	char *hint;
 	size_t i, j, k, dist, best, added = 0;
 
 	for (i = 0; i < set->len; i++) {
@@ -1058,24 +1017,23 @@ mu_set_check(const struct mu_set *set, struct diags *d)
 			close = NULL;
 			best = 3;
 			for (k = 0; k < set->len; k++) {
-				dist = distance(n->s, n->len, set->v[k]->name,
-				    set->v[k]->namelen);
+				dist = text_distance(n->s, n->len, set->v[k]->name,
+				    set->v[k]->namelen, 0);
 				if (dist < best) {
 					best = dist;
 					close = set->v[k]->name;
 				}
 			}
 			kind = n->op == OP_PARTIAL ? ">" : "<";
-			if (close != NULL)
-				hint = xasprintf("Did you mean {{%s%s}}?",
-				    kind, close);
-			else
-				hint = xasprintf("Add a template named \"%.*s\""
-				    ", or fix the name.", (int)n->len, n->s);
-			diag_error(d, t->file, n->line, n->col, hint,
+			diag_error(d, t->file, n->line, n->col, NULL,
 			    "{{%s%.*s}}: there is no template named \"%.*s\"",
 			    kind, (int)n->len, n->s, (int)n->len, n->s);
-			free(hint);
+			if (close != NULL)
+				diag_hintf(d, "Did you mean {{%s%s}}?", kind,
+				    close);
+			else
+				diag_hintf(d, "Add a template named \"%.*s\", "
+				    "or fix the name.", (int)n->len, n->s);
 			added++;
 		}
 	}

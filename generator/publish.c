@@ -33,13 +33,13 @@ static const char *
 change_name(unsigned st)
 {
 	if (st & (GIT_STATUS_WT_NEW | GIT_STATUS_INDEX_NEW))
-		return st & GIT_STATUS_INDEX_NEW ? "added, not committed" :
-		    "new, not committed";
+		return st & GIT_STATUS_INDEX_NEW ? W_("added, not committed") :
+		    W_("new, not committed");
 	if (st & (GIT_STATUS_WT_DELETED | GIT_STATUS_INDEX_DELETED))
-		return "deleted, not committed";
+		return W_("deleted, not committed");
 	if (st & (GIT_STATUS_WT_RENAMED | GIT_STATUS_INDEX_RENAMED))
-		return "renamed, not committed";
-	return "changed, not committed";
+		return W_("renamed, not committed");
+	return W_("changed, not committed");
 }
 
 /*
@@ -87,8 +87,9 @@ uncommitted(struct repo *r, struct diags *d)
 		    dd->old_file.path;
 		if (strncmp(path, r->prefix, plen) == 0)
 			path += plen;
-		diag_error(d, path, 0, 0, count ? NULL : "Commit the changes "
-		    "first, or publish what is committed with --allow-dirty.",
+		diag_error(d, path, 0, 0, count ? NULL : N_("Commit the "
+		    "changes first, or publish what is committed with "
+		    "--allow-dirty."),
 		    "%s", change_name(e->status));
 		count++;
 	}

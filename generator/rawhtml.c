@@ -4,6 +4,7 @@
 #include "rawhtml.h"
 #include "url.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 /*
  * Elements refused, start or end tag. Besides those that run, embed or
@@ -34,11 +35,11 @@ static const char *const style_refused[] = {
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-static const char hint_element[] =
-    "Remove it: a page may not have scripts, frames, embedded objects, "
+static const char *const hint_element =
+    N_("Remove it: a page may not have scripts, frames, embedded objects, "
     "style sheets, forms or elements read as plain text, even with "
     "[markdown] unsafe = true. Link to the video, map or form instead; "
-    "styles belong in the theme's CSS.";
+    "styles belong in the theme's CSS.");
 
 struct scan {
 	const char	*s;
@@ -110,7 +111,9 @@ report(struct scan *sc, size_t at, const char *hint, const char *fmt, ...)
 		if (strcmp(g->msg, sc->msg.data) == 0)
 			return;
 	}
-	diag_error(sc->diags, sc->file, line, 0, hint, "%s", sc->msg.data);
+	va_start(ap, fmt);
+	diag_vadd(sc->diags, DIAG_ERROR, sc->file, line, 0, hint, fmt, ap);
+	va_end(ap);
 	sc->errors++;
 }
 
@@ -123,15 +126,6 @@ lowered(struct buf *b, const char *s, size_t n)
 	buf_put(b, "", 0);
 	for (i = 0; i < n; i++)
 		buf_putc(b, lower(s[i]));
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = lower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 static int
@@ -177,7 +171,7 @@ css_plain(struct buf *out, const char *v, size_t n)
 		} else if (c == '\\' && i + 1 < t.len) {
 			/* Up to six hex digits and a space, or one character. */
 			for (i++, cp = 0, digits = 0; digits < 6 && i < t.len &&
-			    (h = hexval(t.data[i])) >= 0; digits++, i++)
+			    (h = text_hex(t.data[i])) >= 0; digits++, i++)
 				cp = cp * 16 + (unsigned long)h;
 			if (digits > 0) {
 				if (i < t.len && ws(t.data[i]))

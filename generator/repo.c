@@ -61,11 +61,12 @@ repo_error(struct diags *d, const char *file, const char *hint,
 	va_list ap;
 
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	diag_vadd(d, DIAG_ERROR, file, 0, 0, hint, fmt, ap);
 	va_end(ap);
-	if (e != NULL && e->message != NULL && *e->message)
-		buf_printf(&b, " (git: %s)", e->message);
-	diag_error(d, file, 0, 0, hint, "%s", b.data);
+	if (e != NULL && e->message != NULL && *e->message) {
+		buf_printf(&b, "git: %s", e->message);
+		diag_detail(d, b.data);
+	}
 	buf_free(&b);
 }
 

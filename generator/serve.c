@@ -29,6 +29,7 @@
 #include "build.h"
 #include "output.h"
 #include "publish.h"
+#include "messages.h"
 #include "serve.h"
 #include "util/buf.h"
 #include "util/hmap.h"
@@ -286,7 +287,7 @@ served_html(const char *data, size_t len, size_t *out_len)
 static char *
 error_page(struct diags *d, size_t *len)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, t = BUF_INIT;
 	const struct diag *g;
 	size_t i;
 
@@ -303,7 +304,8 @@ error_page(struct diags *d, size_t *len)
 	    "errors</span></h1>\n"
 	    "<p>Korjaa alla luetellut kohdat ja tallenna: sivu latautuu "
 	    "itsestään uudelleen. <span lang=\"en\">Fix what is listed "
-	    "below and save: the page reloads by itself.</span></p>\n<ul>\n");
+	    "below and save: the page reloads by itself.</span></p>\n");
+	buf_printf(&b, "<ul lang=\"%s\">\n", msg_lang());
 	for (i = 0; i < d->len; i++) {
 		g = &d->v[i];
 		if (g->level == DIAG_NOTE)
@@ -314,16 +316,21 @@ error_page(struct diags *d, size_t *len)
 			buf_printf(&b, ":%u", g->line);
 		buf_puts(&b, ":</code> ");
 		if (g->level == DIAG_WARNING)
-			buf_puts(&b, "(varoitus / warning) ");
-		buf_put_html(&b, g->msg, strlen(g->msg));
+			buf_printf(&b, "(%s) ", msg_level(g->level));
+		buf_reset(&t);
+		msg_message(&t, g);
+		buf_put_html(&b, t.data, t.len);
 		if (g->hint != NULL) {
+			buf_reset(&t);
+			msg_hint(&t, g);
 			buf_puts(&b, "<br><span class=\"hint\">");
-			buf_put_html(&b, g->hint, strlen(g->hint));
+			buf_put_html(&b, t.data, t.len);
 			buf_puts(&b, "</span>");
 		}
 		buf_puts(&b, "</li>\n");
 	}
 	buf_puts(&b, "</ul>\n" RELOAD_TAG "\n</body>\n</html>\n");
+	buf_free(&t);
 	*len = b.len;
 	return buf_detach(&b);
 }
@@ -808,8 +815,9 @@ listen_on(const char *addr, int port, char **url, struct diags *d)
 	if (bind(fd, (struct sockaddr *)&ss, sl) == -1 ||
 	    listen(fd, 64) == -1 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sl) == -1) {
-		diag_error(d, "", 0, 0, errno == EADDRINUSE ? "Give another "
-		    "port with --port, or --port 0 for any free one." : NULL,
+		diag_error(d, "", 0, 0, errno == EADDRINUSE ? N_("Give "
+		    "another port with --port, or --port 0 for any free "
+		    "one.") : NULL,
 		    "cannot listen on %s port %d: %s", addr, port,
 		    strerror(errno));
 		close(fd);

@@ -459,10 +459,14 @@ lock(struct sink_dir *o, struct diags *d)
 		n = pread(o->lockfd, who, sizeof(who) - 1, 0);
 		who[n > 0 ? n : 0] = '\0';
 		who[strcspn(who, "\n")] = '\0';
-		diag_error(d, o->final, 0, 0, "Wait for it to finish, then "
-		    "build again.", "another valo%s%s%s is building into this "
-		    "folder now", *who ? " (process " : "", who,
-		    *who ? ")" : "");
+		if (*who)
+			diag_error(d, o->final, 0, 0, "Wait for it to finish, "
+			    "then build again.", "another valo (process %s) is "
+			    "building into this folder now", who);
+		else
+			diag_error(d, o->final, 0, 0, "Wait for it to finish, "
+			    "then build again.", "another valo is building "
+			    "into this folder now");
 		free(path);
 		return -1;
 	}

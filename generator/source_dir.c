@@ -93,11 +93,18 @@ walk(struct source_dir *s, const char *rel, const char *realtop,
 			free(real);
 			real = realpath(cos, NULL);
 			if (real == NULL || !inside(real, realtop)) {
-				diag_error(d, child, 0, 0,
-				    "Copy the file into the folder instead, "
-				    "or remove the link.",
-				    "symbolic link points outside %s/%s",
-				    prefix, real == NULL ? " (or nowhere)" : "");
+				if (real == NULL)
+					diag_error(d, child, 0, 0,
+					    "Copy the file into the folder "
+					    "instead, or remove the link.",
+					    "symbolic link points outside %s/ "
+					    "(or nowhere)", prefix);
+				else
+					diag_error(d, child, 0, 0,
+					    "Copy the file into the folder "
+					    "instead, or remove the link.",
+					    "symbolic link points outside %s/",
+					    prefix);
 				rc = -1;
 				continue;
 			}

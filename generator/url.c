@@ -1,11 +1,13 @@
 #include <string.h>
 
 #include "url.h"
+#include "util/diag.h"
+#include "util/text.h"
 
-const char url_hint[] =
-    "Link to a page of the site or to an https:// address; javascript:, "
+const char *const url_hint =
+    N_("Link to a page of the site or to an https:// address; javascript:, "
     "vbscript:, file: and data: addresses are not allowed (an image may "
-    "be data:image/png, gif, jpeg or webp).";
+    "be data:image/png, gif, jpeg or webp).");
 
 /*
  * Named references that decode to ASCII. Only these can change how a
@@ -33,18 +35,6 @@ static const struct {
 };
 
 static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
 is_alpha(long c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -68,7 +58,7 @@ url_charref(const char *s, size_t n, unsigned long *cp)
 	if (s[1] == '#') {
 		hex = s[2] == 'x' || s[2] == 'X';
 		for (i = hex ? 3 : 2; i < n; i++) {
-			d = hex ? hexval((unsigned char)s[i]) :
+			d = hex ? text_hex((unsigned char)s[i]) :
 			    s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1;
 			if (d < 0)
 				break;
@@ -122,8 +112,8 @@ next(const char *u, size_t n, size_t *i)
 		return (long)cp;
 	}
 	if (u[*i] == '%' && *i + 2 < n &&
-	    (h1 = hexval((unsigned char)u[*i + 1])) >= 0 &&
-	    (h2 = hexval((unsigned char)u[*i + 2])) >= 0) {
+	    (h1 = text_hex((unsigned char)u[*i + 1])) >= 0 &&
+	    (h2 = text_hex((unsigned char)u[*i + 2])) >= 0) {
 		*i += 3;
 		return h1 * 16 + h2;
 	}

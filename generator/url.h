@@ -25,7 +25,7 @@
 int	url_dangerous(const char *url, size_t len, int image);
 
 /* The hint for an unsafe link or image address. */
-extern const char url_hint[];
+extern const char *const url_hint;
 
 /*
  * Decodes the character reference at s[0..n), which starts with '&', the

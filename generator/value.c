@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/diag.h"
 #include "value.h"
 
 static struct value *
@@ -194,12 +195,12 @@ const char *
 value_type_name(enum value_type t)
 {
 	switch (t) {
-	case VAL_NULL: return "null";
-	case VAL_BOOL: return "boolean";
-	case VAL_NUMBER: return "number";
-	case VAL_STRING: return "text";
-	case VAL_LIST: return "list";
-	case VAL_MAP: return "map";
+	case VAL_NULL: return W_("null");
+	case VAL_BOOL: return W_("boolean");
+	case VAL_NUMBER: return W_("number");
+	case VAL_STRING: return W_("text");
+	case VAL_LIST: return W_("list");
+	case VAL_MAP: return W_("map");
 	}
 	return "?";
 }

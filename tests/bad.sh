@@ -1,8 +1,9 @@
 #!/bin/sh
 # Bad input: each tests/bad/NAME is a small site with one thing wrong. The
 # build must fail with exit status 1, print every line of NAME/expect (a
-# "file:line: error: ..." text, matched literally), and leave the existing
-# output folder exactly as it was, with no staging folder left behind.
+# "file:line: error: ..." text, matched literally), in Finnish every line
+# of NAME/expect.fi, and leave the existing output folder exactly as it
+# was, with no staging folder left behind.
 # NAME/setup.sh, if present, runs in the assembled site first (for inputs
 # that are generated rather than committed: huge or binary files, links).
 VALO=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -31,10 +32,24 @@ for dir in "$TESTS"/bad/*/; do
 	done <"$dir/expect"
 	[ "$before" = "$after" ] || why="$why; public/ was changed"
 	[ -e "$site/.public.staging" ] && why="$why; staging folder left behind"
+	# The same in Finnish, as the editors see it.
+	if [ -f "$dir/expect.fi" ]; then
+		LANGUAGE=fi "$VALO" -C "$site" build >"$site/stdout" \
+		    2>"$site/stderr.fi"
+		[ $? = 1 ] || why="$why; in Finnish not exit status 1"
+		while IFS= read -r want; do
+			[ -z "$want" ] && continue
+			grep -qF -- "$want" "$site/stderr.fi" ||
+			    why="$why; no \"$want\" in Finnish"
+		done <"$dir/expect.fi"
+	else
+		why="$why; no expect.fi (the messages in Finnish)"
+	fi
 	if [ -z "$why" ]; then
 		pass=$((pass+1))
 	else
 		echo "FAIL $name: ${why#; }"; sed 's/^/    /' "$site/stderr" | head -10
+		[ -f "$site/stderr.fi" ] && sed 's/^/    /' "$site/stderr.fi" | head -10
 		fail=$((fail+1))
 	fi
 done

@@ -12,6 +12,7 @@
 # only YYYY-MM-DD passes, and the page shows a date made from it; the
 # slug is printed nowhere but in addresses, which are made of its letters.
 VALO=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+LANGUAGE=en; export LANGUAGE
 TESTS=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$TESTS/.." && pwd)
 WORK=${WORK:-$TESTS/../build/test-inject}

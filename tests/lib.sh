@@ -1,11 +1,17 @@
-# Shared by the site tests: assemble a test site from the fixtures.
+# Shared by the site tests. They read Valo's messages in English, whatever
+# the site's language and the locale; the Finnish ones are tested where
+# a test sets LANGUAGE=fi itself.
+LANGUAGE=en
+export LANGUAGE
+
+# Assemble a test site from the fixtures.
 #   assemble CASE_DIR DEST
 # DEST gets fixtures/site.conf and fixtures/themes, then the case's own files
 # (which may replace them), without its expected/ folder or test metadata.
 assemble() {
 	rm -rf "$2" && mkdir -p "$2" &&
 	cp -R "$TESTS/fixtures/site.conf" "$TESTS/fixtures/themes" "$2"/ &&
-	(cd "$1" && tar cf - --exclude=./expected --exclude=./expect \
+	(cd "$1" && tar cf - --exclude=./expected --exclude=./expect --exclude=./expect.fi \
 	    --exclude=./setup.sh --exclude=./args .) | (cd "$2" && tar xf -)
 }
 

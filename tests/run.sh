@@ -3,6 +3,8 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer, then the browser checks.
 # Each suite ends with "N passed, N failed"; the last line adds them up.
 B=${B:-build}
+# The suites read messages in English unless they ask for another language.
+LANGUAGE=en; export LANGUAGE
 TOTAL_PASS=0 TOTAL_FAIL=0 BROKEN=
 
 suite() {
@@ -35,6 +37,7 @@ suite "golden sites" tests/sites.sh "$B/valo"
 suite "bad input" tests/bad.sh "$B/valo"
 suite "rebuild" tests/rebuild.sh "$B/valo"
 suite "command line" tests/cli.sh "$B/valo"
+suite "messages" tests/messages.sh "$B/valo"
 suite "git" tests/git.sh "$B/valo"
 suite "history" tests/history.sh "$B/valo"
 suite "serve" tests/serve.sh "$B/valo"
@@ -50,6 +53,7 @@ WORK=$B/test-sites-asan suite "golden sites (sanitizers)" tests/sites.sh "$B/val
 WORK=$B/test-bad-asan suite "bad input (sanitizers)" tests/bad.sh "$B/valo-asan"
 WORK=$B/test-rebuild-asan suite "rebuild (sanitizers)" tests/rebuild.sh "$B/valo-asan"
 WORK=$B/test-cli-asan suite "command line (sanitizers)" tests/cli.sh "$B/valo-asan"
+WORK=$B/test-messages-asan suite "messages (sanitizers)" tests/messages.sh "$B/valo-asan"
 WORK=$B/test-git-asan suite "git (sanitizers)" tests/git.sh "$B/valo-asan"
 WORK=$B/test-history-asan suite "history (sanitizers)" tests/history.sh "$B/valo-asan"
 WORK=$B/test-serve-asan suite "serve (sanitizers)" tests/serve.sh "$B/valo-asan"

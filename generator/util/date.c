@@ -2,9 +2,8 @@
 
 #include "date.h"
 
-/* Reads n digits at s; returns the number, or -1. */
-static int
-digits(const char *s, int n)
+int
+date_digits(const char *s, int n)
 {
 	int v = 0;
 
@@ -16,8 +15,8 @@ digits(const char *s, int n)
 	return v;
 }
 
-static int
-days_in(int year, int month)
+int
+date_days_in(int year, int month)
 {
 	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
 	    30, 31 };
@@ -30,21 +29,21 @@ days_in(int year, int month)
 static int
 valid_time(const char *s)
 {
-	if (digits(s, 2) < 0 || digits(s, 2) > 23 || s[2] != ':' ||
-	    digits(s + 3, 2) < 0 || digits(s + 3, 2) > 59)
+	if (date_digits(s, 2) < 0 || date_digits(s, 2) > 23 || s[2] != ':' ||
+	    date_digits(s + 3, 2) < 0 || date_digits(s + 3, 2) > 59)
 		return 0;
 	s += 5;
 	if (*s == ':') {
-		if (digits(s + 1, 2) < 0 || digits(s + 1, 2) > 60)
+		if (date_digits(s + 1, 2) < 0 || date_digits(s + 1, 2) > 60)
 			return 0;
 		s += 3;
 	}
 	if (*s == 'Z')
 		s++;
 	else if (*s == '+' || *s == '-') {
-		if (digits(s + 1, 2) < 0 || digits(s + 1, 2) > 14 ||
-		    s[3] != ':' || digits(s + 4, 2) < 0 ||
-		    digits(s + 4, 2) > 59)
+		if (date_digits(s + 1, 2) < 0 || date_digits(s + 1, 2) > 14 ||
+		    s[3] != ':' || date_digits(s + 4, 2) < 0 ||
+		    date_digits(s + 4, 2) > 59)
 			return 0;
 		s += 6;
 	}
@@ -58,11 +57,11 @@ date_parse(const char *s, struct date *out)
 
 	if (strlen(s) < 10 || s[4] != '-' || s[7] != '-')
 		return 0;
-	d.year = digits(s, 4);
-	d.month = digits(s + 5, 2);
-	d.day = digits(s + 8, 2);
+	d.year = date_digits(s, 4);
+	d.month = date_digits(s + 5, 2);
+	d.day = date_digits(s + 8, 2);
 	if (d.year < 1 || d.month < 1 || d.month > 12 || d.day < 1 ||
-	    d.day > days_in(d.year, d.month))
+	    d.day > date_days_in(d.year, d.month))
 		return 0;
 	if (s[10] != '\0' && ((s[10] != 'T' && s[10] != ' ') ||
 	    !valid_time(s + 11)))

@@ -16,5 +16,9 @@ struct date {
  * impossible day (2025-02-31), trailing text, a malformed time.
  */
 int	date_parse(const char *s, struct date *out);
+/* Reads n digits at s; returns the number, or -1. */
+int	date_digits(const char *s, int n);
+/* The days of month (1-12) of year, leap years counted. */
+int	date_days_in(int year, int month);
 
 #endif

@@ -133,3 +133,82 @@ line_of(const char *s, size_t off)
 	}
 	return line;
 }
+
+#define DISTANCE_MAX	64
+
+/*
+ * Decodes s[0..n) into at most DISTANCE_MAX code points, folded if asked.
+ * A byte that starts no valid sequence counts as one code point of its
+ * own. Returns their number, or -1 if there are more.
+ */
+static int
+code_points(const char *s, size_t n, int fold, uint32_t cp[DISTANCE_MAX])
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	uint32_t c;
+	int k = 0, len, i;
+
+	while (p < end) {
+		if (k == DISTANCE_MAX)
+			return -1;
+		c = *p;
+		len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+		if (len > end - p)
+			len = 1;
+		for (i = 1; i < len; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				len = 1;
+		if (len > 1) {
+			c &= 0xFF >> (len + 1);
+			for (i = 1; i < len; i++)
+				c = c << 6 | (p[i] & 0x3F);
+		}
+		if (fold && ((c >= 'A' && c <= 'Z') ||
+		    (c >= 0xC0 && c <= 0xDE && c != 0xD7)))
+			c += 0x20;
+		cp[k++] = c;
+		p += len;
+	}
+	return k;
+}
+
+size_t
+text_distance(const char *a, size_t an, const char *b, size_t bn, int fold)
+{
+	uint32_t x[DISTANCE_MAX], y[DISTANCE_MAX];
+	size_t row[DISTANCE_MAX + 1], diag, up, best;
+	int lx, ly, i, j;
+
+	if ((lx = code_points(a, an, fold, x)) < 0 ||
+	    (ly = code_points(b, bn, fold, y)) < 0)
+		return SIZE_MAX;
+	for (j = 0; j <= ly; j++)
+		row[j] = (size_t)j;
+	for (i = 1; i <= lx; i++) {
+		diag = row[0];
+		row[0] = (size_t)i;
+		for (j = 1; j <= ly; j++) {
+			up = row[j];
+			best = diag + (x[i - 1] != y[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[ly];
+}
+
+int
+text_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

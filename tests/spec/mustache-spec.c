@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "messages.h"
 #include "mustache.h"
 #include "util/mem.h"
 #include "yaml.h"
@@ -188,7 +189,7 @@ runfile(const char *dir, const char *file, struct count *total)
 	root = yaml_parse(&a, src, len, path, 0, &d);
 	tests = value_get(root, "tests");
 	if (root == NULL || tests == NULL || tests->type != VAL_LIST) {
-		diags_print(&d, stderr, 0);
+		msg_print(&d, stderr, MSG_TEXT, 0);
 		fprintf(stderr, "mustache-spec: %s: no list of tests\n", path);
 		goto out;
 	}

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "history.h"
+#include "messages.h"
 #include "output.h"
 #include "repo.h"
 #include "test.h"
@@ -156,7 +157,7 @@ load_at(struct history *h, const char *site, const char *ref,
 	    (c = repo_commit(r, ref, &d)) != NULL)
 		rc = history_load(h, r, git_commit_id(c), &o, &d);
 	if (rc != 0)
-		diags_print(&d, stdout, 0);
+		msg_print(&d, stdout, MSG_TEXT, 0);
 	CHECK(rc == 0);
 	git_commit_free(c);
 	repo_free(r);

@@ -113,3 +113,18 @@ TEST(config_rejects_unknown_keys)
 	config_free(&c);
 	diags_free(&d);
 }
+
+TEST(text_distance_by_code_point)
+{
+	CHECK(text_distance("title", 5, "titel", 5, 0) == 2);
+	CHECK(text_distance("Kajani", 6, "Kajaani", 7, 1) == 1);
+	/* ä is one code point of two bytes; Ä folds to it. */
+	CHECK(text_distance("mistä", 6, "mista", 5, 0) == 1);
+	CHECK(text_distance("RISTIJÄRVI", 11, "Ristijärvi", 11, 1) == 0);
+	CHECK(text_distance("RISTIJÄRVI", 11, "Ristijärvi", 11, 0) == 9);
+	CHECK(text_distance("", 0, "abc", 3, 0) == 3);
+	/* Long names are never close; bad bytes count one each. */
+	CHECK(text_distance("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	    65, "a", 1, 0) == SIZE_MAX);
+	CHECK(text_distance("\xff\xfe", 2, "ab", 2, 0) == 2);
+}
