@@ -153,33 +153,15 @@ static const char *
 closest_key(const char *key)
 {
 	const char *best = NULL;
-	size_t i, bestd = 3, la = strlen(key);
+	size_t i, d, bestd = 3;
 
-	/* Edit distance, small inputs: a misspelt key is one or two off. */
-	for (i = 0; fm_keys[i] != NULL; i++) {
-		size_t lb = strlen(fm_keys[i]), x, y, prev[32], cur[32];
-		if (la >= 31 || lb >= 31)
-			continue;
-		for (y = 0; y <= lb; y++)
-			prev[y] = y;
-		for (x = 1; x <= la; x++) {
-			cur[0] = x;
-			for (y = 1; y <= lb; y++) {
-				size_t c = prev[y - 1] +
-				    (key[x - 1] != fm_keys[i][y - 1]);
-				if (prev[y] + 1 < c)
-					c = prev[y] + 1;
-				if (cur[y - 1] + 1 < c)
-					c = cur[y - 1] + 1;
-				cur[y] = c;
-			}
-			memcpy(prev, cur, sizeof(cur));
-		}
-		if (prev[lb] < bestd) {
-			bestd = prev[lb];
+	/* A misspelt key is one or two off. */
+	for (i = 0; fm_keys[i] != NULL; i++)
+		if ((d = text_distance(key, strlen(key), fm_keys[i],
+		    strlen(fm_keys[i]), 0)) < bestd) {
+			bestd = d;
 			best = fm_keys[i];
 		}
-	}
 	return best;
 }
 
@@ -272,18 +254,12 @@ apply_front_matter(struct page *p, struct value *fm, unsigned fm_line,
 			if (strcmp(fm_keys[k], key) == 0)
 				break;
 		if (fm_keys[k] == NULL) {
-			char hint[256];
-			best = closest_key(key);
-			if (best)
-				snprintf(hint, sizeof(hint),
-				    "Did you mean \"%s\"?", best);
-			else
-				snprintf(hint, sizeof(hint), "Known keys: "
-				    "title, date, description, summary, draft, "
-				    "weight, slug, layout, aliases, tags, toc, "
-				    "menu.");
-			diag_error(d, p->file, v->line, 1, hint,
+			diag_error(d, p->file, v->line, 1, "Known keys: "
+			    "title, date, description, summary, draft, "
+			    "weight, slug, layout, aliases, tags, toc, menu.",
 			    "unknown front matter key \"%s\"", key);
+			if ((best = closest_key(key)) != NULL)
+				diag_hintf(d, "Did you mean \"%s\"?", best);
 			continue;
 		}
 		if (!strcmp(key, "title"))
@@ -902,6 +878,77 @@ find_attachments(struct site *s)
 	buf_free(&b);
 }
 
+/* The line and column of page p's title in its front matter, or 0. */
+static void
+title_place(const struct page *p, unsigned *line, unsigned *col)
+{
+	const struct value *v = value_get(p->fm, "title");
+
+	*line = v ? v->line : 0;
+	*col = v ? v->col : 0;
+}
+
+/*
+ * Search engines cut a title after 60 to 70 characters, and a browser's
+ * tab sooner: the rest of a long title goes unseen (the limit is
+ * site.conf's [check] title_length). Characters, not bytes: "ä" is two
+ * bytes and one character.
+ */
+static void
+title_length(const struct site *s, const struct page *p, struct diags *d)
+{
+	const unsigned char *c;
+	unsigned line, col;
+	size_t n = 0;
+
+	if (s->cfg->title_length <= 0 || p->implicit || p->title == NULL ||
+	    p->title == p->src)
+		return;
+	for (c = (const unsigned char *)p->title; *c != '\0'; c++)
+		n += (*c & 0xC0) != 0x80;
+	if (n <= (size_t)s->cfg->title_length)
+		return;
+	title_place(p, &line, &col);
+	diag_warn(d, p->file, line, col,
+	    "Shorten the title; say the rest in description: or in the text.",
+	    "the title is %zu characters long; at most %d are shown in "
+	    "search results", n, s->cfg->title_length);
+}
+
+/*
+ * Two pages of one section with the same title look the same in its
+ * list, in search results and to a screen reader's list of links: the
+ * second, by file name, is warned, naming the first. s->pages is in
+ * that order already.
+ */
+static void
+same_titles(const struct site *s, struct diags *d)
+{
+	struct hmap seen = HMAP_INIT;
+	struct arena a = ARENA_INIT;
+	struct page *p, *other;
+	unsigned line, col;
+	size_t i;
+	char *key;
+
+	for (i = 0; i < s->npages; i++) {
+		p = s->pages[i];
+		if (p->parent == NULL || p->implicit || p->broken ||
+		    p->title == NULL || p->title == p->src)
+			continue;
+		key = arena_printf(&a, "%s\n%s", p->parent->src, p->title);
+		if ((other = hmap_put(&seen, key, p)) == NULL)
+			continue;
+		title_place(p, &line, &col);
+		diag_warn(d, p->file, line, col, "Give each page of a section "
+		    "its own title, so that lists and search results tell "
+		    "them apart.", "the title \"%s\" is also the title of %s",
+		    p->title, other->file);
+	}
+	hmap_free(&seen);
+	arena_free(&a);
+}
+
 int
 content_resolve(struct site *s, struct diags *d)
 {
@@ -937,7 +984,9 @@ content_resolve(struct site *s, struct diags *d)
 		p = s->pages[i];
 		make_url(s, p);
 		claim_url(s, p->url, p, 1, d);
+		title_length(s, p, d);
 	}
+	same_titles(s, d);
 	for (i = 0; i < s->npages; i++) {
 		p = s->pages[i];
 		if (p->aliases == NULL)

@@ -16,6 +16,7 @@
 #include "util/hmap.h"
 #include "util/mem.h"
 #include "util/text.h"
+#include "yaml.h"
 
 /*
  * cmark's allocator hooks take no context, so the arena of the thread's
@@ -62,8 +63,21 @@ md_free(void *p)
 
 static cmark_mem md_mem = { md_calloc, md_realloc, md_free };
 
+cmark_mem *
+markdown_mem(struct arena *a)
+{
+	md_arena = a;
+	return &md_mem;
+}
+
 /* Lists and quotes inside each other, at most. */
 #define MD_MAX_NESTING	16
+/* Links shown as text that one page reports, at most. */
+#define MD_MAX_RAW	50
+/* Longest address looked for in such a link: a path is at most 512. */
+#define MD_MAX_ADDRESS	2048
+/* Steps of edit distance one link to a missing heading may take. */
+#define MD_HINT_WORK	(1u << 18)
 
 static const char *const extensions[] = {
 	"table", "strikethrough", "autolink", "tasklist"
@@ -89,6 +103,16 @@ struct md_state {
 	size_t			 caplinked;
 	size_t			 capdata;
 	struct buf		 tmp;
+	struct buf		 flat;		/* a block's text, see raw_links */
+	const char		*text;		/* the body, as given */
+	size_t			 len;
+	size_t			*lines;		/* where each line of text starts */
+	size_t			 nlines;	/* 0: not counted yet */
+	size_t			*open;		/* raw_links' open brackets */
+	size_t			 capopen;
+	size_t			 nraw;		/* links shown as text, so far */
+	unsigned		 src_line;	/* in_source's place */
+	size_t			 src_at;
 	unsigned		 warned_line;
 	int			 last_level;	/* of the heading before */
 	unsigned		 depth;		/* of lists and quotes */
@@ -100,8 +124,8 @@ struct md_state {
 	size_t			 caplocal;
 };
 
-/* The table extension's node type, which it does not export. */
-static cmark_node_type table_type;
+/* The table extension's node types, which it does not export. */
+static cmark_node_type table_type, cell_type;
 
 /*
  * cmark-gfm 0.29 keeps its table of special inline characters in a process
@@ -111,7 +135,7 @@ static cmark_node_type table_type;
 void
 markdown_init(void)
 {
-	cmark_node *doc;
+	cmark_node *doc, *n;
 	cmark_parser *p;
 	size_t i;
 
@@ -124,8 +148,13 @@ markdown_init(void)
 		    cmark_find_syntax_extension(extensions[i]));
 	cmark_parser_feed(p, "|a|\n|-|\n", 8);
 	doc = cmark_parser_finish(p);
-	if (cmark_node_first_child(doc) != NULL)
-		table_type = cmark_node_get_type(cmark_node_first_child(doc));
+	/* The table, its header row, and the header's one cell. */
+	if ((n = cmark_node_first_child(doc)) != NULL) {
+		table_type = cmark_node_get_type(n);
+		if ((n = cmark_node_first_child(n)) != NULL &&
+		    (n = cmark_node_first_child(n)) != NULL)
+			cell_type = cmark_node_get_type(n);
+	}
 	cmark_node_free(doc);
 	cmark_parser_free(p);
 }
@@ -229,12 +258,13 @@ heading(struct md_state *st, cmark_node *n)
 		    "Write ## for a section: the page's title is its only "
 		    "heading of the first level.",
 		    "a heading of the first level (#) in the text");
-	else if (level > st->last_level + 1)
+	else if (level > st->last_level + 1) {
 		diag_warn(st->diags, st->page->file, node_line(st, n), 1,
-		    arena_printf(st->arena, "Write %.*s here, one level below "
-		    "the heading before it.", st->last_level + 1, "######"),
-		    "the heading skips from level %d to level %d",
+		    NULL, "the heading skips from level %d to level %d",
 		    st->last_level, level);
+		diag_hintf(st->diags, "Write %.*s here, one level below the "
+		    "heading before it.", st->last_level + 1, "######");
+	}
 	st->last_level = level;
 	buf_reset(b);
 	plain_text(n, b);
@@ -427,6 +457,51 @@ url_link(struct md_state *st, cmark_node *n, const char *url, size_t plen,
 	return 0;
 }
 
+/*
+ * url[0..n) with its %XX escapes decoded, in the arena: a browser asks
+ * the server for "Kajaani%20kuva.PNG" as the file "Kajaani kuva.PNG", so
+ * the file is looked up by that name. %00 and %2F stay as written: no
+ * file name holds either.
+ */
+static char *
+percent_decode(struct arena *a, const char *url, size_t n)
+{
+	char *s = arena_alloc(a, n + 1), *o = s;
+	size_t i;
+	int hi, lo;
+
+	for (i = 0; i < n; i++) {
+		if (url[i] == '%' && n - i > 2 &&
+		    (hi = text_hex(url[i + 1])) >= 0 &&
+		    (lo = text_hex(url[i + 2])) >= 0 &&
+		    (hi | lo) != 0 && !(hi == 2 && lo == 15)) {
+			*o++ = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			*o++ = url[i];
+	}
+	*o = '\0';
+	return s;
+}
+
+/*
+ * Appends the path of a file as an address. cmark-gfm escapes spaces and
+ * the like when it writes the page, but takes a '%' for the start of an
+ * escape: one that is part of the name is written %25 here.
+ */
+static void
+put_path(struct buf *b, const char *path)
+{
+	const char *pct;
+
+	while ((pct = strchr(path, '%')) != NULL) {
+		buf_put(b, path, (size_t)(pct - path));
+		buf_puts(b, "%25");
+		path = pct + 1;
+	}
+	buf_puts(b, path);
+}
+
 /* Rewrites a relative link or image source; checks that it exists. */
 static int
 link(struct md_state *st, cmark_node *n)
@@ -436,7 +511,7 @@ link(struct md_state *st, cmark_node *n)
 	struct page *to;
 	unsigned line = node_line(st, n);
 	size_t plen;
-	char *path;
+	char *path, *name;
 
 	if (url == NULL || *url == '\0' || has_scheme(url) || url[0] == '/')
 		return 0;
@@ -448,10 +523,11 @@ link(struct md_state *st, cmark_node *n)
 		return 0;
 	}
 	hash = strchr(url, '#');
-	plen = hash ? (size_t)(hash - url) : strcspn(url, "?");
+	plen = strcspn(url, "?#");
 	if (plen > 0 && url[plen - 1] == '/')
 		return url_link(st, n, url, plen, hash, line);
-	if (join_path(b, st->page->dir, url, plen) == -1) {
+	name = percent_decode(st->arena, url, plen);
+	if (join_path(b, st->page->dir, name, strlen(name)) == -1) {
 		diag_error(st->diags, st->page->file, line, 0,
 		    "Link to a file inside content/.",
 		    "link \"%s\" points outside the site", url);
@@ -465,12 +541,17 @@ link(struct md_state *st, cmark_node *n)
 		else
 			read_page(st, to);
 		if (to == NULL || (is_draft(st->site, to))) {
-			diag_error(st->diags, st->page->file, line, 0,
-			    to ? "Publish that page first, or remove the link." :
-			    "Check the path: links are written as relative "
-			    "paths to .md files, e.g. ../strategia/arvot.md.",
-			    to ? "link to the draft page %s" :
-			    "link to a page that does not exist: %s", url);
+			if (to != NULL)
+				diag_error(st->diags, st->page->file, line, 0,
+				    "Publish that page first, or remove the "
+				    "link.", "link to the draft page %s", url);
+			else
+				diag_error(st->diags, st->page->file, line, 0,
+				    "Check the path: links are written as "
+				    "relative paths to .md files, e.g. "
+				    "../strategia/arvot.md.",
+				    "link to a page that does not exist: %s",
+				    url);
 			return -1;
 		}
 		if (hash && hash[1])
@@ -505,7 +586,7 @@ link(struct md_state *st, cmark_node *n)
 	target = path;
 	buf_reset(b);
 	buf_puts(b, st->site->cfg->base_path);
-	buf_puts(b, target);
+	put_path(b, target);
 	if (plen < strlen(url))
 		buf_puts(b, url + plen);
 	cmark_node_set_url(n, b->data);
@@ -537,9 +618,12 @@ safe_url(struct md_state *st, cmark_node *n)
 		return 0;
 	buf_reset(&st->tmp);
 	url_show(&st->tmp, url, strlen(url));
-	diag_error(st->diags, st->page->file, node_line(st, n), 0, url_hint,
-	    image ? "unsafe image address: %s" : "unsafe link address: %s",
-	    st->tmp.data);
+	if (image)
+		diag_error(st->diags, st->page->file, node_line(st, n), 0,
+		    url_hint, "unsafe image address: %s", st->tmp.data);
+	else
+		diag_error(st->diags, st->page->file, node_line(st, n), 0,
+		    url_hint, "unsafe link address: %s", st->tmp.data);
 	return -1;
 }
 
@@ -595,6 +679,366 @@ image_alt(struct md_state *st, cmark_node *n)
 		diag_error(st->diags, st->page->file, node_line(st, n), 0, hint,
 		    "the image's description \"%s\" does not say what it "
 		    "shows", b->data);
+}
+
+/*
+ * Line l of the body (1-based): where it starts, and its length without
+ * the line break. The lines are counted on the first call, as most pages
+ * never ask.
+ */
+static const char *
+source_line(struct md_state *st, unsigned l, size_t *len)
+{
+	size_t i, k, end;
+
+	if (st->nlines == 0) {
+		for (k = 1, i = 0; i < st->len; i++)
+			k += st->text[i] == '\n';
+		st->lines = arena_alloc(st->arena, k * sizeof(*st->lines));
+		st->lines[0] = 0;
+		for (k = 1, i = 0; i < st->len; i++)
+			if (st->text[i] == '\n')
+				st->lines[k++] = i + 1;
+		st->nlines = k;
+	}
+	*len = 0;
+	if (l == 0 || l > st->nlines)
+		return "";
+	i = st->lines[l - 1];
+	end = l < st->nlines ? st->lines[l] - 1 : st->len;
+	if (end > i && st->text[end - 1] == '\r')
+		end--;
+	*len = end - i;
+	return st->text + i;
+}
+
+/*
+ * The cells of table row s[0..n) as cmark-gfm splits it: at every '|'
+ * that no '\' escapes, a '|' at either end only closing the row. A '|'
+ * inside `code` splits the cell too, as it does on GitHub.
+ */
+static size_t
+row_cells(const char *s, size_t n)
+{
+	size_t i, cells = 1;
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	for (; n > 0 && (*s == ' ' || *s == '\t'); n--)
+		s++;
+	if (n > 0 && *s == '|') {
+		s++;
+		n--;
+	}
+	for (i = 0; i < n; i++)
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '|' && i + 1 < n)
+			cells++;
+	return cells;
+}
+
+/*
+ * cmark-gfm makes every row of a table as wide as its header, without a
+ * word: cells past the header's are dropped, text and all, and missing
+ * ones added empty. So the rows are counted in the source.
+ */
+static void
+table_rows(struct md_state *st, cmark_node *table)
+{
+	const char *hint = N_("Give every row as many cells as the "
+	    "header; an empty cell is written | |, and a | inside a cell \\|.");
+	size_t want = cmark_gfm_extensions_get_table_columns(table), have, len;
+	cmark_node *row = cmark_node_first_child(table);	/* the header */
+	const char *s;
+	unsigned line;
+	int l, col;
+
+	for (row = row ? cmark_node_next(row) : NULL; row != NULL;
+	    row = cmark_node_next(row)) {
+		l = cmark_node_get_start_line(row);
+		col = cmark_node_get_start_column(row);
+		if (l <= 0 || col <= 0)
+			continue;
+		s = source_line(st, (unsigned)l, &len);
+		if ((size_t)col - 1 > len)
+			continue;
+		have = row_cells(s + col - 1, len - ((size_t)col - 1));
+		line = st->page->body_line + (unsigned)l - 1;
+		if (have == want)
+			continue;
+		if (have == 1)
+			diag_error(st->diags, st->page->file, line,
+			    (unsigned)col, hint, "this table row has 1 cell; "
+			    "the header has %zu", want);
+		else
+			diag_error(st->diags, st->page->file, line,
+			    (unsigned)col, hint, "this table row has %zu "
+			    "cells; the header has %zu", have, want);
+	}
+}
+
+/*
+ * The text of a block's inlines as cmark-gfm left it, into b: links give
+ * their text, line breaks a '\n', and code and raw HTML a '\1', which no
+ * pattern below matches.
+ */
+static void
+flat_text(cmark_node *n, struct buf *b)
+{
+	cmark_node *c;
+	const char *lit;
+
+	for (c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+			if ((lit = cmark_node_get_literal(c)) != NULL)
+				buf_puts(b, lit);
+			break;
+		case CMARK_NODE_CODE:
+		case CMARK_NODE_HTML_INLINE:
+			buf_putc(b, '\1');
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(b, '\n');
+			break;
+		default:
+			flat_text(c, b);
+			break;
+		}
+	}
+}
+
+/*
+ * Whether the source has "](" and then dest on line l, its ']' not
+ * escaped: "\\[x\\](a b)" is text that the editor meant as text. The
+ * search goes on from where the last one on that line ended, as the
+ * blocks are read in order: a line is read once, however many there are.
+ */
+static int
+in_source(struct md_state *st, unsigned l, const char *dest, size_t dn)
+{
+	const char *s, *end, *p, *d;
+	size_t len;
+
+	s = source_line(st, l, &len);
+	end = s + len;
+	if (l != st->src_line) {
+		st->src_line = l;
+		st->src_at = 0;
+	}
+	for (p = s + st->src_at; p < end &&
+	    (p = memmem(p, (size_t)(end - p), "](", 2)) != NULL; p += 2) {
+		for (d = p + 2; d < end && (*d == ' ' || *d == '\t'); d++)
+			;
+		if ((size_t)(end - d) < dn || memcmp(d, dest, dn) != 0)
+			continue;
+		st->src_at = (size_t)(d + dn - s);
+		return p == s || p[-1] != '\\';
+	}
+	return 0;
+}
+
+/* Reports the link or image on line l whose address dest has a space. */
+static void
+raw_link(struct md_state *st, unsigned l, int image, const char *dest,
+    size_t dn)
+{
+	struct buf *b = &st->tmp;
+	const char *c;
+	char *d;
+
+	if (!in_source(st, l, dest, dn))
+		return;
+	d = arena_strndup(st->arena, dest, dn);
+	buf_reset(b);
+	for (c = d; *c != '\0'; c++)
+		if (*c == ' ')
+			buf_puts(b, "%20");
+		else if (*c == '\t')
+			buf_puts(b, "%09");
+		else
+			buf_putc(b, *c);
+	if (image)
+		diag_error(st->diags, st->page->file,
+		    st->page->body_line + l - 1, 0, NULL, "this image did not "
+		    "become an image: its address \"%s\" has a space", d);
+	else
+		diag_error(st->diags, st->page->file,
+		    st->page->body_line + l - 1, 0, NULL, "this link did not "
+		    "become a link: its address \"%s\" has a space", d);
+	if (has_scheme(d))
+		diag_hintf(st->diags, "Write the address as <%s> or %s.", d,
+		    b->data);
+	else
+		diag_hintf(st->diags, "Write the address as <%s> or %s, or "
+		    "rename the file without spaces.", d, b->data);
+}
+
+/*
+ * The address in the parentheses that start at s, as cmark-gfm would
+ * have read it: sets *d to its start and returns its end, after a title
+ * ("kuva.png \"Kajaani\"") is taken off. Returns NULL where no ')' ends
+ * it on its line, before any bracket, within MD_MAX_ADDRESS bytes: so no
+ * byte is read twice by the calls for one block.
+ */
+static const char *
+address(const char *s, const char **d)
+{
+	const char *e, *q;
+	int depth = 0;
+
+	for (*d = s; **d == ' ' || **d == '\t'; (*d)++)
+		;
+	for (e = *d; e - *d < MD_MAX_ADDRESS && *e != '\0' &&
+	    strchr("\n\1[]", *e) == NULL && (*e != ')' || depth > 0); e++)
+		depth += *e == '(' ? 1 : *e == ')' ? -1 : 0;
+	if (*e != ')')
+		return NULL;
+	while (e > *d && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (e - *d > 2 && (e[-1] == '"' || e[-1] == '\'')) {
+		for (q = e - 2; q > *d && *q != e[-1]; q--)
+			;
+		if (q > *d && (q[-1] == ' ' || q[-1] == '\t'))
+			for (e = q; e > *d && (e[-1] == ' ' || e[-1] == '\t');
+			    e--)
+				;
+	}
+	return e;
+}
+
+/*
+ * "![kuva](Kajaani kuva.PNG)" is no image to cmark-gfm: an address with
+ * a space is written <in angle brackets> or with %20, or the page shows
+ * what was typed, as it was typed. Found in the text cmark-gfm left in a
+ * paragraph, heading or table cell, in one pass: an image whenever it is
+ * there, a link where what is in its parentheses reads as an address,
+ * since "[1](katso alla)" may be meant as text.
+ */
+static void
+raw_links(struct md_state *st, cmark_node *blk)
+{
+	struct buf *b = &st->flat;
+	const char *s, *d, *e;
+	size_t i, nopen = 0, o;
+	int l = cmark_node_get_start_line(blk), image;
+
+	buf_reset(b);
+	flat_text(blk, b);
+	s = b->data;
+	for (i = 0, l = l > 0 ? l : 1; i < b->len; i++) {
+		if (s[i] == '\n')
+			l++;
+		else if (s[i] == '[') {
+			st->open = room(st->arena, st->open, nopen,
+			    &st->capopen, sizeof(*st->open));
+			st->open[nopen++] = i;
+		} else if (s[i] == ']' && nopen > 0) {
+			o = st->open[--nopen];
+			if (s[i + 1] != '(' ||
+			    (e = address(s + i + 2, &d)) == NULL ||
+			    e == d || *d == '<' ||
+			    strcspn(d, " \t") >= (size_t)(e - d))
+				continue;
+			image = o > 0 && s[o - 1] == '!';
+			if (!image && strcspn(d, "./#:") >= (size_t)(e - d))
+				continue;
+			if (st->nraw++ < MD_MAX_RAW)
+				raw_link(st, (unsigned)l, image, d,
+				    (size_t)(e - d));
+		}
+	}
+}
+
+/*
+ * Link texts that say nothing alone, compared after folding case and
+ * dropping punctuation at the end.
+ */
+static const char *const vague_links[] = {
+	"tästä", "tässä", "täältä", "lue lisää", "lisää", "klikkaa tästä",
+	"linkki", "lisätietoja", "here", "click here", "read more", "more"
+};
+
+/* s in lower case, in place: ASCII, and the Finnish and Swedish Ä Ö Å. */
+static void
+fold_case(char *s)
+{
+	unsigned char *c;
+
+	for (c = (unsigned char *)s; *c != '\0'; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (unsigned char)(*c - 'A' + 'a');
+		else if (*c == 0xc3 && (c[1] == 0x84 || c[1] == 0x85 ||
+		    c[1] == 0x96))
+			*++c += 0x20;
+}
+
+/*
+ * Screen reader users jump from link to link, and hear each link's text
+ * alone: "tästä" or an address says nothing there (WCAG 2.4.4). A
+ * warning: the sentence around it may say enough to the eye.
+ */
+static void
+link_text(struct md_state *st, cmark_node *n)
+{
+	struct buf *b = &st->tmp;
+	char *t, *w;
+	const char *r;
+	size_t i, len;
+	int space = 0;
+
+	buf_reset(b);
+	plain_text(n, b);
+	/* Spaces and line breaks as one space; none at either end. */
+	t = w = arena_strndup(st->arena, b->data, b->len);
+	for (r = t; *r != '\0'; r++)
+		if (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r')
+			space = w > t;
+		else {
+			if (space)
+				*w++ = ' ';
+			*w++ = *r;
+			space = 0;
+		}
+	*w = '\0';
+	/* A screen reader would say only "link" (WCAG 2.4.4, 4.1.2). */
+	if (*t == '\0') {
+		diag_error(st->diags, st->page->file, node_line(st, n), 0,
+		    "Write between the brackets what the reader finds there: "
+		    "[Palvelulupaus 2025](palvelulupaus.md).",
+		    "a link without text");
+		return;
+	}
+	buf_reset(b);
+	buf_puts(b, t);
+	fold_case(b->data);
+	if (strncmp(b->data, "http://", 7) != 0 &&
+	    strncmp(b->data, "https://", 8) != 0 &&
+	    strncmp(b->data, "www.", 4) != 0) {
+		for (len = b->len; len > 0; len--)
+			if (strchr(".,:;!?", b->data[len - 1]) != NULL)
+				continue;
+			else if (len >= 3 && memcmp(b->data + len - 3, "…",
+			    3) == 0)
+				len -= 2;
+			else
+				break;
+		b->data[len] = '\0';
+		for (i = 0; i < sizeof(vague_links) / sizeof(vague_links[0]);
+		    i++)
+			if (strcmp(b->data, vague_links[i]) == 0)
+				break;
+		if (i == sizeof(vague_links) / sizeof(vague_links[0]))
+			return;
+	}
+	buf_reset(b);
+	url_show(b, t, strlen(t));
+	diag_warn(st->diags, st->page->file, node_line(st, n), 0,
+	    "Write what the reader finds there, e.g. "
+	    "[Palvelulupaus 2025](palvelulupaus.md).",
+	    "the link text \"%s\" does not say where the link goes", b->data);
 }
 
 /*
@@ -737,6 +1181,34 @@ data_files(struct md_state *st, const char *lit, unsigned line,
 	buf_puts(out, "</tbody></table></section>\n");
 }
 
+/*
+ * A chart says in words what it shows: its title names it and its table
+ * gives every number, but what a reader should take from them is in its
+ * description, also for those who do not see the bars. Read here from
+ * the settings that chart.c has accepted already; a warning, as the
+ * table still carries all of the data.
+ */
+static void
+chart_description(struct md_state *st, const char *lit, unsigned line)
+{
+	struct diags none = DIAGS_INIT;
+	const struct value *map, *v;
+
+	map = yaml_parse(st->arena, lit, strlen(lit), st->page->file,
+	    line - 1, &none);
+	diags_free(&none);
+	if (map == NULL)
+		return;
+	v = value_get(map, "description");
+	if (v != NULL && v->type != VAL_NULL && (v->type != VAL_STRING ||
+	    v->str[strspn(v->str, " \t\r\n")] != '\0'))
+		return;
+	diag_warn(st->diags, st->page->file, v ? v->line : line,
+	    v ? v->col : 1, "Add a line such as \"description: Vaje on suurin "
+	    "psykologeilla.\" that says in a sentence or two what the chart "
+	    "shows.", "the chart has no description");
+}
+
 static cmark_node *
 block(struct md_state *st, cmark_node *n)
 {
@@ -768,6 +1240,9 @@ block(struct md_state *st, cmark_node *n)
 			buf_puts(&out, "</p>\n");
 		}
 		html = html_node(out.data ? out.data : "");
+		if (strcmp(kind, "chart") == 0)
+			chart_description(st, lit ? lit : "",
+			    node_line(st, n) + 1);
 	}
 	if (dname != NULL)
 		read_data(st, dname);
@@ -850,6 +1325,75 @@ nesting(struct md_state *st, cmark_node *n, cmark_event_type ev)
 	return -1;
 }
 
+/*
+ * A page with nothing below its front matter is a title alone: its text
+ * was most likely left out, or saved in another file. A section lists its
+ * pages and needs no text, and a layout of the theme's own (a search
+ * page, say) brings its content with it.
+ */
+static void
+empty_page(struct md_state *st, const char *text, size_t len)
+{
+	const struct page *p = st->page;
+	size_t i;
+
+	if (p->kind != PAGE_PAGE || p->implicit ||
+	    (p->layout != NULL && strcmp(p->layout, "page") != 0))
+		return;
+	for (i = 0; i < len; i++)
+		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r' &&
+		    text[i] != '\n')
+			return;
+	diag_warn(st->diags, p->file, 1, 1,
+	    "Write the page's text below the closing ---.",
+	    "the page has no text");
+}
+
+void
+markdown_hint_id(struct diags *d, const char *want, const char *const *ids,
+    size_t n)
+{
+	struct buf slug = BUF_INIT, list = BUF_INIT;
+	const char *best = NULL, *key;
+	size_t i, dist, max, bestd, klen, work = 0;
+
+	/* Made a slug the way heading ids are: "mistä" is "mista". */
+	slugify(&slug, want, strlen(want));
+	key = slug.len > 0 ? slug.data : want;
+	klen = strlen(key);
+	max = 1 + klen / 6;
+	bestd = max + 1;
+	for (i = 0; i < n && bestd > 0; i++)
+		if (strcmp(key, ids[i]) == 0) {
+			bestd = 0;
+			best = ids[i];
+		}
+	/* Else the closest: among the first ones, on a page of thousands. */
+	for (i = 0; i < n && bestd > 0 && work < MD_HINT_WORK; i++) {
+		work += klen * strlen(ids[i]);
+		if ((dist = text_distance(key, klen, ids[i], strlen(ids[i]),
+		    0)) < bestd && dist <= max) {
+			bestd = dist;
+			best = ids[i];
+		}
+	}
+	if (best != NULL)
+		diag_hintf(d, "Did you mean #%s?", best);
+	else if (n == 0)
+		diag_hintf(d, "The page has no headings: link to the page "
+		    "itself, without #%s.", want);
+	else {
+		for (i = 0; i < n && i < 5; i++)
+			buf_printf(&list, "%s#%s", i ? ", " : "", ids[i]);
+		if (n > 5)
+			buf_puts(&list, ", …");
+		diag_hintf(d, "Link to one of the page's headings: %s.",
+		    list.data);
+	}
+	buf_free(&slug);
+	buf_free(&list);
+}
+
 struct replace {
 	cmark_node	*old;
 	cmark_node	*new;
@@ -869,7 +1413,7 @@ markdown_render(const struct site *s, const struct value *i18n,
 	cmark_node *root, *n, *nn;
 	int opts = CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE;
 	int unsafe = s->cfg->unsafe_html;
-	const char *label;
+	const char *label, **ids = NULL;
 
 	memset(r, 0, sizeof(*r));
 	memset(&st, 0, sizeof(st));
@@ -881,6 +1425,9 @@ markdown_render(const struct site *s, const struct value *i18n,
 	st.arena = a;
 	st.diags = d;
 	st.res = r;
+	st.text = text != NULL ? text : "";
+	st.len = len;
+	empty_page(&st, st.text, len);
 	st.parser = cmark_parser_new_with_mem(opts, &md_mem);
 	for (i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
 		cmark_parser_attach_syntax_extension(st.parser,
@@ -900,6 +1447,11 @@ markdown_render(const struct site *s, const struct value *i18n,
 			case CMARK_NODE_LINK:
 				if (safe_url(&st, n) == 0)
 					link(&st, n);
+				link_text(&st, n);
+				break;
+			case CMARK_NODE_PARAGRAPH:
+			case CMARK_NODE_HEADING:
+				raw_links(&st, n);
 				break;
 			case CMARK_NODE_IMAGE:
 				if (safe_url(&st, n) == 0 &&
@@ -920,9 +1472,13 @@ markdown_render(const struct site *s, const struct value *i18n,
 				nn = block(&st, n);
 				break;
 			default:
-				if (n != root && table_type != 0 &&
-				    cmark_node_get_type(n) == table_type)
+				if (n == root || table_type == 0)
+					break;
+				if (cmark_node_get_type(n) == table_type) {
+					table_rows(&st, n);
 					k = 1;
+				} else if (cmark_node_get_type(n) == cell_type)
+					raw_links(&st, n);
 				break;
 			}
 		} else if (cmark_node_get_type(n) == CMARK_NODE_HEADING)
@@ -965,14 +1521,22 @@ markdown_render(const struct site *s, const struct value *i18n,
 	/* #links within the page, now that all of its headings are known. */
 	for (i = 0; i < st.nlocal; i++) {
 		/* The heading ids are a map already: no links × headings. */
-		if (hmap_get(&st.ids, st.local[i].id) == NULL &&
-		    strncmp(st.local[i].id, "fn", 2) != 0)
-			diag_error(d, p->file, st.local[i].line, 0,
-			    "Link to a heading of this page by its id: its "
-			    "text in lower case, with a for ä and å, o for ö, "
-			    "and - for spaces and punctuation.",
-			    "link to a heading that does not exist: #%s",
-			    st.local[i].id);
+		if (hmap_get(&st.ids, st.local[i].id) != NULL ||
+		    strncmp(st.local[i].id, "fn", 2) == 0)
+			continue;
+		diag_error(d, p->file, st.local[i].line, 0,
+		    "Link to a heading of this page by its id: its text in "
+		    "lower case, with a for ä and å, o for ö, and - for "
+		    "spaces and punctuation.",
+		    "link to a heading that does not exist: #%s",
+		    st.local[i].id);
+		if (ids == NULL) {
+			ids = arena_alloc(a, (r->nheadings + 1) *
+			    sizeof(*ids));
+			for (k = 0; k < r->nheadings; k++)
+				ids[k] = r->headings[k].id;
+		}
+		markdown_hint_id(d, st.local[i].id, ids, r->nheadings);
 	}
 
 	r->html = cmark_render_html_with_mem(root, opts,
@@ -980,6 +1544,7 @@ markdown_render(const struct site *s, const struct value *i18n,
 	r->len = strlen(r->html);
 	footnote_label(&st, r);
 	buf_free(&st.tmp);
+	buf_free(&st.flat);
 	hmap_free(&st.ids);
 	hmap_free(&st.suffix);
 	/* Nothing else to free: the arena holds every node and string. */

@@ -51,6 +51,14 @@ struct md_result {
 void	markdown_init(void);
 
 /*
+ * cmark-gfm's allocator over arena a for the calling thread, until the
+ * next call (NULL: none); its blocks go when the arena is reset. cmark's
+ * hooks take no context, hence the thread-local. The parsers of
+ * markdown_render and plain_check use it.
+ */
+struct cmark_mem *markdown_mem(struct arena *a);
+
+/*
  * Renders the body of page p (text[0..len), starting at line p->body_line
  * of p->file). All memory comes from arena a, including the result.
  * i18n gives UI strings (the heading self-link's label). Returns 0, or -1
@@ -59,5 +67,14 @@ void	markdown_init(void);
 int	markdown_render(const struct site *, const struct value *i18n,
 	    struct page *p, const char *text, size_t len, struct arena *a,
 	    struct md_result *, struct diags *);
+
+/*
+ * Gives the last diagnostic of d, about a link to heading #want that is
+ * not among ids[0..n) of the page it links to, a hint: the id meant, if
+ * one is close once want is made a slug as heading ids are, or a few ids
+ * to choose from.
+ */
+void	markdown_hint_id(struct diags *, const char *want,
+	    const char *const *ids, size_t n);
 
 #endif

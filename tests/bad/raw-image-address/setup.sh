@@ -1,0 +1,2 @@
+# A file name with a space, made here rather than committed.
+printf 'PNG\n' >"content/Kajaani kuva.PNG"
