@@ -19,6 +19,7 @@
 #include "markdown.h"
 #include "output.h"
 #include "page_history.h"
+#include "plain.h"
 #include "render.h"
 #include "repo.h"
 #include "site.h"
@@ -44,6 +45,7 @@ struct worker {
 	struct diags	 diags;
 	struct output_cursor cursor;	/* when it writes pages itself */
 	struct deps	 deps;		/* what the page read (live builds) */
+	struct plain	*plain;		/* the plain-language checker, or NULL */
 };
 
 /* What became of a page in a worker, the first number of its result. */
@@ -121,6 +123,17 @@ struct build {
 	size_t			 total;		/* jobs, taken over or not */
 	struct buf		*racy;		/* VALO_TEST_RACY_THREADS */
 	struct hyphen		**racy_hy;	/* one a thread but the first */
+	struct plain		**racy_plain;	/* likewise */
+	/*
+	 * Plain language, checked on every page rendered of a Finnish site;
+	 * the warnings kept only for check --plain, the counts always.
+	 */
+	struct plain_limits	 plain_lim;
+	const char		**gloss;	/* the glossary's terms */
+	size_t			 ngloss;
+	int			 plain_on;
+	int			 plain_report;
+	struct plain_stats	 plain;
 	pid_t			 pid;		/* of the building process */
 };
 
@@ -199,6 +212,7 @@ render_child(void *arg, size_t i, struct buf *out)
 	const struct job *j = &b->queue[i];
 	struct page *p = j->page;
 	struct md_result md;
+	struct plain_stats ps;
 	size_t k;
 	int rc;
 
@@ -219,6 +233,16 @@ render_child(void *arg, size_t i, struct buf *out)
 		rc = changes_render_view(&b->env, p, j->k, &w->arena,
 		    &w->html, &w->diags);
 	state = rc == 0 ? PAGE_HTML : PAGE_FAILED;
+	memset(&ps, 0, sizeof(ps));
+	/* A section without _index.md has no text: src is another page's. */
+	if (rc == 0 && j->kind == JOB_PAGE && w->plain != NULL &&
+	    !p->implicit && p->body_off <= w->src.len) {
+		struct diags quiet = DIAGS_INIT;
+		plain_check(w->plain, p->file, w->src.data + p->body_off,
+		    w->src.len - p->body_off, p->body_line,
+		    b->plain_report ? &w->diags : &quiet, &ps);
+		diags_free(&quiet);
+	}
 	/*
 	 * A worker that can write the file itself spares the building
 	 * process the bytes; in the building process itself, the counts
@@ -255,17 +279,14 @@ render_child(void *arg, size_t i, struct buf *out)
 		put_str(out, md.fragments[k].id);
 	}
 	put_u32(out, (uint32_t)w->diags.len);
-	for (k = 0; k < w->diags.len; k++) {
-		const struct diag *g = &w->diags.v[k];
-		put_u32(out, g->level);
-		put_u32(out, g->line);
-		put_u32(out, g->col);
-		put_str(out, g->file);
-		put_str(out, g->msg);
-		put_str(out, g->hint);
-	}
+	for (k = 0; k < w->diags.len; k++)
+		diag_pack(out, &w->diags.v[k]);
 	put_u32(out, (uint32_t)w->deps.len);
 	buf_put(out, w->deps.v, w->deps.len * sizeof(*w->deps.v));
+	put_u32(out, (uint32_t)ps.sentences);
+	put_u32(out, (uint32_t)ps.long_sentences);
+	put_u32(out, (uint32_t)ps.long_words);
+	put_u32(out, (uint32_t)ps.passive_paragraphs);
 	diags_free(&w->diags);
 	if (j->kind == JOB_PAGE)
 		page_forget(p);
@@ -320,17 +341,10 @@ render_done(void *arg, size_t i, const char *data, size_t len)
 			l->id = xstrdup("");
 	}
 	n = get_u32(&r);
-	for (k = 0; k < n && r.p < r.end; k++) {
-		uint32_t level = get_u32(&r), line = get_u32(&r);
-		uint32_t col = get_u32(&r);
-		char *file = get_str(&r), *msg = get_str(&r);
-		char *hint = get_str(&r);
-		diag_add(&b->diags, (enum diag_level)level, file ? file : "",
-		    line, col, hint, "%s", msg ? msg : "");
-		free(file);
-		free(msg);
-		free(hint);
-	}
+	for (k = 0; k < n && r.p != NULL && r.p < r.end; k++)
+		r.p = diag_unpack(&b->diags, r.p, r.end);
+	if (r.p == NULL)
+		r.p = r.end;
 	n = get_u32(&r);
 	if (b->recs != NULL) {
 		struct record *rec = &b->recs[j->rec];
@@ -344,7 +358,13 @@ render_done(void *arg, size_t i, const char *data, size_t len)
 		deps_tidy(&rec->deps);
 		rec->failed = ok == PAGE_FAILED || ok == PAGE_UNWRITTEN ||
 		    b->diags.errors != errs;
-	}
+	} else
+		r.p += (size_t)(r.end - r.p) / sizeof(uint64_t) < n ?
+		    (size_t)(r.end - r.p) : n * sizeof(uint64_t);
+	b->plain.sentences += get_u32(&r);
+	b->plain.long_sentences += get_u32(&r);
+	b->plain.long_words += get_u32(&r);
+	b->plain.passive_paragraphs += get_u32(&r);
 	if (j->kind == JOB_PAGE)
 		b->rendered++;
 	switch (ok) {
@@ -429,13 +449,16 @@ check_links(const struct site *s, struct diags *d)
 				continue;
 			buf_reset(&key);
 			buf_printf(&key, "%s#%s", l->to->src, l->id);
-			if (hmap_get(&ids, key.data) == NULL)
-				diag_error(d, p->file, l->line, 0,
-				    "Check the heading's id: its text in lower "
-				    "case, with a for ä and å, o for ö, and - "
-				    "for spaces and punctuation.",
-				    "%s has no heading #%s", l->to->file,
-				    l->id);
+			if (hmap_get(&ids, key.data) != NULL)
+				continue;
+			diag_error(d, p->file, l->line, 0,
+			    "Check the heading's id: its text in lower case, "
+			    "with a for ä and å, o for ö, and - for spaces "
+			    "and punctuation.",
+			    "%s has no heading #%s", l->to->file, l->id);
+			/* char ** is not const char *const * without a cast. */
+			markdown_hint_id(d, l->id,
+			    (const char *const *)l->to->ids, l->to->nids);
 		}
 	}
 	buf_free(&key);
@@ -465,6 +488,14 @@ racy_item(void *arg, int worker, size_t i)
 			b->racy_hy[worker] = hyphen_open(b->cfg.language, &why);
 		one.env.hyphen = b->racy_hy[worker];
 	}
+	if (b->worker.plain != NULL) {
+		const char *why;
+		if (worker > 0 && b->racy_plain[worker] == NULL)
+			b->racy_plain[worker] = plain_new(&b->plain_lim,
+			    b->gloss, b->ngloss, &why);
+		one.worker.plain = worker > 0 ? b->racy_plain[worker] :
+		    b->worker.plain;
+	}
 	render_child(&one, i, &b->racy[i]);
 	deps_free(&one.worker.deps);
 	arena_free(&one.worker.arena);
@@ -480,11 +511,16 @@ render_racy(struct build *b, int jobs)
 
 	b->racy = xcalloc(b->nqueue ? b->nqueue : 1, sizeof(*b->racy));
 	b->racy_hy = xcalloc((size_t)jobs + 1, sizeof(*b->racy_hy));
+	b->racy_plain = xcalloc((size_t)jobs + 1, sizeof(*b->racy_plain));
 	rc = pool_run(jobs, b->nqueue, racy_item, b);
 	for (i = 0; i <= (size_t)jobs; i++)
 		hyphen_close(b->racy_hy[i]);
 	free(b->racy_hy);
 	b->racy_hy = NULL;
+	for (i = 0; i <= (size_t)jobs; i++)
+		plain_free(b->racy_plain[i]);
+	free(b->racy_plain);
+	b->racy_plain = NULL;
 	for (i = 0; i < b->nqueue; i++) {
 		render_done(b, i, b->racy[i].data, b->racy[i].len);
 		buf_free(&b->racy[i]);
@@ -594,12 +630,17 @@ queue(struct build *b, size_t *cap, struct page *p, enum job_kind kind,
 static void
 render_queue(struct build *b, int jobs, struct build_stats *st)
 {
+	const char *why;
 	int rc;
 
 	b->done = b->total - b->nqueue;
 	b->pid = getpid();
 	if (b->opts->live)
 		b->env.deps = &b->worker.deps;
+	/* Made before the fork: each worker then has a checker of its own. */
+	if (b->plain_on)
+		b->worker.plain = plain_new(&b->plain_lim, b->gloss, b->ngloss,
+		    &why);
 	/*
 	 * A few pages render here: a preview's threads must not be
 	 * forked for them (and a fork costs more than a page).
@@ -626,6 +667,8 @@ render_queue(struct build *b, int jobs, struct build_stats *st)
 	buf_free(&b->worker.src);
 	buf_free(&b->worker.html);
 	deps_free(&b->worker.deps);
+	plain_free(b->worker.plain);
+	b->worker.plain = NULL;
 	free(b->queue);
 	b->queue = NULL;
 	b->nqueue = 0;
@@ -668,8 +711,47 @@ render_all(struct build *b, int jobs, struct build_stats *st,
 	st->pages = s->npages;
 	st->files = b->files;
 	st->rendered = b->rendered;
+	st->plain = b->plain;
+	st->plain_checked = b->plain_on;
 	diags_move(d, &b->diags);
 	check_links(s, d);
+}
+
+/*
+ * Plain language is checked on a Finnish site (the guidance it follows is
+ * Finnish) where libvoikko's dictionary is there; hyphenation has said
+ * when it is not. The glossary's terms (data sanasto: a list of maps
+ * with term and forms) count as explained words.
+ */
+static void
+plain_setup(struct build *b, const struct build_opts *o)
+{
+	const struct value *g, *t, *f;
+	size_t i, k, cap = 0;
+
+	b->plain_lim.sentence_words = b->cfg.plain_sentence_words;
+	b->plain_lim.word_length = b->cfg.plain_word_length;
+	b->plain_lim.passive_share = b->cfg.plain_passive_share;
+	b->plain_report = o->plain;
+	b->plain_on = b->hyphen != NULL && (b->plain_lim.sentence_words ||
+	    b->plain_lim.word_length || b->plain_lim.passive_share);
+	g = b->site->data ? value_get(b->site->data, "sanasto") : NULL;
+	for (i = 0; g != NULL && g->type == VAL_LIST && i < g->len; i++) {
+		t = value_get(g->u.items[i], "term");
+		f = value_get(g->u.items[i], "forms");
+		for (k = 0; ; k++) {
+			const struct value *v = k == 0 ? t : f &&
+			    f->type == VAL_LIST && k - 1 < f->len ?
+			    f->u.items[k - 1] : NULL;
+			if (v == NULL)
+				break;
+			if (v->type != VAL_STRING)
+				continue;
+			b->gloss = xgrow(b->gloss, &cap, b->ngloss + 1,
+			    sizeof(*b->gloss));
+			b->gloss[b->ngloss++] = v->str;
+		}
+	}
 }
 
 /* The largest file copied as it is (an attachment or a theme's file). */
@@ -1143,9 +1225,9 @@ build_versions(struct build *b, struct repo *repo, struct build_stats *st,
 		build_site(&vo, &vst, &vd);
 		st->files += vst.files;
 		for (k = 0; k < vd.len; k++) {
-			struct diag *g = &vd.v[k];
-			diag_add(d, g->level, g->file, g->line, g->col, g->hint,
-			    "in version %s: %s", v->tag, g->msg);
+			diag_copy(d, &vd.v[k]);
+			if (d->v[d->len - 1].version == NULL)
+				d->v[d->len - 1].version = xstrdup(v->tag);
 		}
 		diags_free(&vd);
 		output_free(po);
@@ -1197,6 +1279,7 @@ build_free(struct build *b)
 	hmap_free(&b->by_rel);
 	prints_free(&b->prints);
 	hyphen_close(b->hyphen);
+	free(b->gloss);
 	if (b->site_init) {
 		for (i = 0; i < b->site->npages; i++)
 			b->site->pages[i]->history = NULL;
@@ -1382,6 +1465,7 @@ build_keep(const struct build_opts *o, struct build *prev,
 		diag_note(d, "site.conf", 0, 0, "Install libvoikko's Finnish "
 		    "dictionary: apt-get install voikko-fi", "long words are "
 		    "not hyphenated: %s", why);
+	plain_setup(b, o);
 	plan_outputs(site, &b->theme, &b->env, d);
 	if (d->errors != shared)
 		goto out;
@@ -1539,6 +1623,8 @@ build_again(struct build *b, const char *const *changed, size_t n,
 	st->pages = s->npages;
 	st->files = b->files;
 	st->rendered = b->rendered;
+	st->plain = b->plain;
+	st->plain_checked = b->plain_on;
 	diags_move(d, &b->diags);
 	check_links(s, d);
 	st->t_render = since(&t);

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "plain.h"
 #include "util/diag.h"
 
 struct source;
@@ -40,6 +41,7 @@ struct build_opts {
 	int		 drafts;	/* build drafts too */
 	int		 no_history;	/* as [history] enabled = false */
 	int		 check_only;	/* validate, write nothing */
+	int		 plain;		/* report plain-language warnings */
 	int		 jobs;		/* 0: site.conf's, or one per core */
 	/*
 	 * A build a preview keeps (build_keep): it records what each file
@@ -58,6 +60,9 @@ struct build_stats {
 	size_t	written;	/* of which written anew */
 	size_t	kept;		/* of which unchanged, linked */
 	int	jobs;
+	/* Plain language of the pages rendered, if it was checked. */
+	int	plain_checked;
+	struct plain_stats plain;
 	/* Seconds spent in each step, for --timings. */
 	double	t_load;		/* settings, listing, front matter, data, theme */
 	double	t_resolve;

@@ -38,6 +38,10 @@ static const struct key keys[] = {
 	STR("history", "note", history_note),
 	BOOL("history", "authors", history_authors),
 	STR("history", "versions", versions),
+	INT("check", "title_length", title_length),
+	INT("plain", "sentence_words", plain_sentence_words),
+	INT("plain", "word_length", plain_word_length),
+	INT("plain", "passive_share", plain_passive_share),
 };
 
 struct reader {
@@ -76,9 +80,11 @@ known_keys(char *hint, size_t sz)
 {
 	size_t i, n;
 
-	n = (size_t)snprintf(hint, sz, "Known keys:");
+	n = 0;
+	hint[0] = '\0';
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && n < sz; i++)
-		n += (size_t)snprintf(hint + n, sz - n, " [%s] %s%s",
+		n += (size_t)snprintf(hint + n, sz - n, "%s[%s] %s%s",
+		    i ? " " : "",
 		    keys[i].section, keys[i].name,
 		    i + 1 < sizeof(keys) / sizeof(keys[0]) ? "," : ".");
 }
@@ -88,7 +94,7 @@ handler(void *arg, const char *section, const char *name, const char *val)
 {
 	struct reader *r = arg;
 	const struct key *k = NULL;
-	char hint[512], *end, **sp;
+	char hint[1024], *end, **sp;
 	size_t i;
 	long n;
 
@@ -98,8 +104,9 @@ handler(void *arg, const char *section, const char *name, const char *val)
 			k = &keys[i];
 	if (k == NULL) {
 		known_keys(hint, sizeof(hint));
-		diag_error(r->diags, r->name, r->line, 0, hint,
+		diag_error(r->diags, r->name, r->line, 0, NULL,
 		    "unknown setting \"%s\" in section [%s]", name, section);
+		diag_hintf(r->diags, "Known keys: %s", hint);
 		return 1;
 	}
 	switch (k->type) {
@@ -180,6 +187,12 @@ defaults(struct config *cfg)
 	cfg->base_path = xstrdup("/");
 	cfg->history = 1;
 	cfg->history_note = xstrdup("Muutos");
+	/* Search engines show about 60 characters of a title. */
+	cfg->title_length = 70;
+	/* plain.h's defaults; it says which guidance each follows. */
+	cfg->plain_sentence_words = 20;
+	cfg->plain_word_length = 25;
+	cfg->plain_passive_share = 50;
 }
 
 int
@@ -282,5 +295,11 @@ config_hash(const struct config *c)
 	h = hash_mix_str(h, c->history_note);
 	h = hash_mix(h, &c->history_authors, sizeof(c->history_authors));
 	h = hash_mix_str(h, c->versions);
+	h = hash_mix(h, &c->title_length, sizeof(c->title_length));
+	h = hash_mix(h, &c->plain_sentence_words,
+	    sizeof(c->plain_sentence_words));
+	h = hash_mix(h, &c->plain_word_length, sizeof(c->plain_word_length));
+	h = hash_mix(h, &c->plain_passive_share,
+	    sizeof(c->plain_passive_share));
 	return h;
 }

@@ -32,6 +32,12 @@ struct config {
 	char	*history_note;
 	int	 history_authors;	/* show who made each change */
 	char	*versions;
+	/* [check]: limits of what the checks accept; 0 turns one off. */
+	int	 title_length;	/* characters of a page's title */
+	/* [plain]: plain-language limits (plain.h); 0 turns one off. */
+	int	 plain_sentence_words;	/* words in a sentence */
+	int	 plain_word_length;	/* letters in a word */
+	int	 plain_passive_share;	/* % of a paragraph's verbs */
 };
 
 /*

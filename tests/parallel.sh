@@ -42,6 +42,22 @@ if diff -r "$WORK/one" "$WORK/four" >"$WORK/diff" 2>&1; then ok; else
 	no "four jobs differ from one: $(grep -c '^diff' "$WORK/diff") files"
 fi
 
+# The plain-language counts are the same however the pages fall to the
+# workers: a folder without _index.md has no text of its own (a worker
+# once checked the page it had read before in its place).
+mkdir -p "$site/content/ilman/alaosio"
+for i in 1 2 3 4 5 6 7 8; do
+	printf -- '---\ntitle: Sivu %s\n---\nTämä on pitkä virke, jossa on monta sanaa peräkkäin, jotta sanojen määrä ylittää rajan, jonka selkeä kieli asettaa virkkeen pituudelle, kun kirjoittaja ei huomaa sitä itse ajoissa. Lyhyt.\n' $i \
+	    >"$site/content/ilman/alaosio/s$i.md"
+done
+for j in 1 4 4 4; do
+	LANGUAGE=en "$VALO" -C "$site" check --jobs $j 2>&1 | grep '^valo: plain' >>"$WORK/plain-$j"
+done
+if [ "$(sort -u "$WORK/plain-4")" = "$(cat "$WORK/plain-1")" ] &&
+    [ "$(wc -l <"$WORK/plain-4")" = 3 ]; then ok; else
+	no "plain-language counts differ: $(cat "$WORK/plain-1") / $(sort -u "$WORK/plain-4")"; fi
+rm -r "$site/content/ilman"
+
 # The same with the protection off: the race must show, or this test could
 # not see it either.
 VALO_TEST_RACY_THREADS=1 "$VALO" -q -C "$site" build --jobs 4 \

@@ -229,6 +229,26 @@ def report(d):
               j1["wall"] / v["wall"], M("identical_jobs", "not checked")))
         p("")
 
+    v, pl = g("valo-10000"), g("valo-10000-plain")
+    if v and pl:
+        p("## Plain language (10k, tmpfs)")
+        p("")
+        p("The bench site turns the plain-language checks off, as the anchors "
+          "do no such analysis; with the defaults of a Finnish site "
+          "(`[plain]` unset) every page rendered is also checked and the "
+          "build prints the counts.")
+        p("")
+        p("| build | wall s | CPU s | peak MiB |")
+        p("|---|---|---|---|")
+        p("| checks off (the bench site) | %s | %s | %s |" % (
+            wall_cell(v), f2(v["cpu"]), f2(v["peak"], 0)))
+        p("| checks on (the defaults) | %s | %s | %s |" % (
+            wall_cell(pl), f2(pl["cpu"]), f2(pl["peak"], 0)))
+        p("")
+        p("Cost of the checks: +%.0f %% wall, +%.0f %% CPU." % (
+            100 * (pl["wall"] / v["wall"] - 1), 100 * (pl["cpu"] / v["cpu"] - 1)))
+        p("")
+
     vd, cd = g("valo-10000-disk"), g("cp-10000-disk")
     if vd or cd:
         p("## 10k, output on disk (%s)" % M("fs_disk"))

@@ -249,6 +249,15 @@ if [ -d "$T/valo-10000" ] && [ -d "$T/valo-10000-j1" ]; then
 fi
 rm -rf "$T/valo-10000-j1"
 
+# Plain language with the defaults: the bench site without its [plain].
+SP=$W/site-10000-plain
+rm -rf "$SP" && mkdir -p "$SP" && cp -r "$HERE/site/themes" "$SP/" &&
+    sed '/^; The anchors do no plain/,$d' "$HERE/site/site.conf" >"$SP/site.conf" &&
+    ln -s "$C10/content" "$SP/content"
+hf valo-10000-plain "$RUNS" 1 "rm -rf $T/valo-10000-plain $T/.valo-10000-plain.*" \
+    "$VALO -q -C $SP build --out $T/valo-10000-plain" || true
+rm -rf "$T/valo-10000-plain"
+
 if [ "$DISK_OK" = 1 ]; then
 	# Disk: prepare removes the old tree and syncs, so no run pays for
 	# the previous run's writeback.
