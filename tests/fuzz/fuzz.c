@@ -3,7 +3,8 @@
  * one of -DFUZZ_YAML, -DFUZZ_CSV, -DFUZZ_MUSTACHE, -DFUZZ_CHART,
  * -DFUZZ_FRONT_MATTER, -DFUZZ_CONFIG, -DFUZZ_CACHE, -DFUZZ_MARKDOWN,
  * -DFUZZ_DATE, -DFUZZ_SLUG, -DFUZZ_URL, -DFUZZ_RAWHTML,
- * -DFUZZ_HISTORY_CACHE, -DFUZZ_DIFF, -DFUZZ_DATA_NAMES or -DFUZZ_HYPHEN, and
+ * -DFUZZ_HISTORY_CACHE, -DFUZZ_DIFF, -DFUZZ_DATA_NAMES, -DFUZZ_HYPHEN,
+ * -DFUZZ_PLAIN, -DFUZZ_ICAL or -DFUZZ_CONSULT, and
  * -DFUZZ_ROOT=\"/path/of/the/repository\"
  * (tests/fuzz/lib.sh does; see tests/fuzz/README.md). Each feeds the
  * input to the parser and checks that it returns, with an error or a
@@ -26,6 +27,10 @@
 #include "cache.h"
 #include "chart.h"
 #include "config.h"
+#include "consult.h"
+#include "ical.h"
+#include "plain.h"
+#include "messages.h"
 #include "content.h"
 #include "csv.h"
 #include "data.h"
@@ -53,8 +58,9 @@
     !defined(FUZZ_MARKDOWN) && !defined(FUZZ_DATE) && !defined(FUZZ_SLUG) && \
     !defined(FUZZ_URL) && !defined(FUZZ_RAWHTML) && \
     !defined(FUZZ_HISTORY_CACHE) && !defined(FUZZ_DIFF) && \
-    !defined(FUZZ_DATA_NAMES) && !defined(FUZZ_HYPHEN)
-#error "define one of FUZZ_YAML, FUZZ_CSV, FUZZ_MUSTACHE, FUZZ_CHART, FUZZ_FRONT_MATTER, FUZZ_CONFIG, FUZZ_CACHE, FUZZ_MARKDOWN, FUZZ_DATE, FUZZ_SLUG, FUZZ_URL, FUZZ_RAWHTML, FUZZ_HISTORY_CACHE, FUZZ_DIFF, FUZZ_DATA_NAMES, FUZZ_HYPHEN"
+    !defined(FUZZ_DATA_NAMES) && !defined(FUZZ_HYPHEN) && \
+    !defined(FUZZ_PLAIN) && !defined(FUZZ_ICAL) && !defined(FUZZ_CONSULT)
+#error "define one of FUZZ_YAML, FUZZ_CSV, FUZZ_MUSTACHE, FUZZ_CHART, FUZZ_FRONT_MATTER, FUZZ_CONFIG, FUZZ_CACHE, FUZZ_MARKDOWN, FUZZ_DATE, FUZZ_SLUG, FUZZ_URL, FUZZ_RAWHTML, FUZZ_HISTORY_CACHE, FUZZ_DIFF, FUZZ_DATA_NAMES, FUZZ_HYPHEN, FUZZ_PLAIN, FUZZ_ICAL, FUZZ_CONSULT"
 #endif
 
 int	LLVMFuzzerInitialize(int *, char ***);
@@ -95,7 +101,7 @@ static struct {
 static void
 fuzz_fail(const char *what, struct diags *d)
 {
-	diags_print(d, stderr, 0);
+	msg_print(d, stderr, MSG_TEXT, 0);
 	fprintf(stderr, "fuzz: cannot %s (%s/tests/fuzz/site)\n", what,
 	    FUZZ_ROOT);
 	exit(1);
@@ -581,6 +587,56 @@ url_done:
 			FUZZ_CHECK(in == s + size);
 		}
 		buf_free(&out);
+	}
+#elif defined(FUZZ_PLAIN)
+	{
+		/* A page's text: warnings only, each at a line of the text. */
+		static struct plain *pl;
+		static int tried;
+		struct plain_limits lim = { 5, 12, 30 };
+		struct plain_stats st;
+		const char *why, *gloss[] = { "hyvinvointialue" };
+		size_t i, lines = 1;
+
+		if (!tried++)
+			pl = plain_new(&lim, gloss, 1, &why);
+		if (pl != NULL) {
+			memset(&st, 0, sizeof(st));
+			plain_check(pl, "fuzz.md", s, size, 1, &d, &st);
+			/* Lines as cmark counts them: a lone CR ends one too. */
+			for (i = 0; i < size; i++)
+				lines += s[i] == '\n' || (s[i] == '\r' &&
+				    (i + 1 == size || s[i + 1] != '\n'));
+			for (i = 0; i < d.len; i++) {
+				FUZZ_CHECK(d.v[i].level == DIAG_WARNING);
+				FUZZ_CHECK(d.v[i].line >= 1 &&
+				    d.v[i].line <= lines);
+			}
+		}
+	}
+#elif defined(FUZZ_ICAL)
+	{
+		char *why = NULL;
+		ical_check(s, size, &why);
+		free(why);
+	}
+#elif defined(FUZZ_CONSULT)
+	{
+		/* Front matter; whatever it says, the status is one of four. */
+		struct arena a = ARENA_INIT;
+		struct value *fm = yaml_parse(&a, s, size, "fuzz.md", 1, &d);
+		struct consult c;
+		int days;
+
+		if (fm != NULL && consult_read(&a, fm, "fuzz.md",
+		    1760000000, &c, &d) == 1) {
+			enum consult_status st = consult_status(&c, 1760000000,
+			    &days);
+			FUZZ_CHECK(st == CONSULT_UPCOMING || st == CONSULT_OPEN ||
+			    st == CONSULT_CLOSED || st == CONSULT_DONE);
+			FUZZ_CHECK(st != CONSULT_OPEN || days >= 0);
+		}
+		arena_free(&a);
 	}
 #elif defined(FUZZ_DATA_NAMES)
 	/* Every name found is a non-empty run of the input itself. */

@@ -5,7 +5,7 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 FB=${FUZZ_BUILD:-$ROOT/build/fuzz}
 FUZZ_CC=${FUZZ_CC:-clang}
-FUZZ_TARGETS="yaml csv mustache chart front_matter config cache markdown date slug url rawhtml history_cache diff data_names hyphen"
+FUZZ_TARGETS="yaml csv mustache chart front_matter config cache markdown date slug url rawhtml history_cache diff data_names hyphen plain ical consult"
 # The Makefile's packages, so that a new library cannot be missed here.
 FUZZ_PKGS=$(sed -n 's/^PKGS[[:space:]]*=[[:space:]]*//p' "$ROOT/Makefile")
 # UBSan stops at the first finding (halt_on_error), so that libFuzzer saves
