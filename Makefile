@@ -87,8 +87,8 @@ $(B)/locale/%/LC_MESSAGES/valo.mo: po/%.po
 # writes the table of messages into OHJE.md.
 po:
 	po/extract.sh
-	for f in $(PO); do msgmerge -q -U --backup=none --no-wrap $$f po/valo.pot && \
-	    msgattrib --no-wrap --no-obsolete -o $$f $$f; done
+	for f in $(PO); do msgmerge -q -U --backup=none --no-wrap --add-location=file $$f po/valo.pot && \
+	    msgattrib --no-wrap --no-obsolete --add-location=file -o $$f $$f; done
 	po/table.py --update OHJE.md po/fi.po
 
 site: $(B)/valo $(MO)
@@ -96,13 +96,16 @@ site: $(B)/valo $(MO)
 
 .PHONY: all valo deps check-deps site check golden bench fuzz clean po
 
+$(B)/ical-check: tests/tools/ical-check.c $(LIBOBJ)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
+
 $(B)/mustache-spec: tests/spec/mustache-spec.c $(LIBOBJ)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
 
 $(B)/mustache-spec-asan: tests/spec/mustache-spec.c $(ASANLIB)
 	$(CC) $(WARN) $(SANFLAGS) $(CPPFLAGS) -o $@ $< $(ASANLIB) $(LIBS)
 
-TESTBIN	 = $(B)/valo $(MO) $(B)/unit $(B)/mustache-spec $(B)/valo-asan \
+TESTBIN	 = $(B)/valo $(MO) $(B)/ical-check $(B)/unit $(B)/mustache-spec $(B)/valo-asan \
 	   $(B)/unit-asan $(B)/mustache-spec-asan
 
 check: check-deps

@@ -19,6 +19,7 @@
 #include "markdown.h"
 #include "output.h"
 #include "page_history.h"
+#include "participate.h"
 #include "plain.h"
 #include "render.h"
 #include "repo.h"
@@ -85,6 +86,8 @@ struct record {
 
 struct build {
 	struct build_opts	 o;		/* the caller's, copied */
+	struct participation	 part;		/* consultations, events, ... */
+	int64_t			 now;		/* the build time */
 	const struct build_opts	*opts;		/* &o */
 	struct config		 cfg;
 	struct source		*own_src;
@@ -718,6 +721,27 @@ render_all(struct build *b, int jobs, struct build_stats *st,
 }
 
 /*
+ * The time the site is shown at: the caller's (--today), the
+ * reproducible-builds convention's, the commit's built (the newest of
+ * the history), or, for files outside git, the clock.
+ */
+static int64_t
+build_time(const struct build *b, const struct build_opts *o)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char *end = NULL;
+	long long t;
+
+	if (o->has_today)
+		return o->today;
+	if (sde != NULL && (t = strtoll(sde, &end, 10)) > 0 && *end == '\0')
+		return (int64_t)t;
+	if (b->have_history == 1 && b->hist.ncommits > 0)
+		return b->hist.commits[0].time;
+	return (int64_t)time(NULL);
+}
+
+/*
  * Plain language is checked on a Finnish site (the guidance it follows is
  * Finnish) where libvoikko's dictionary is there; hyphenation has said
  * when it is not. The glossary's terms (data sanasto: a list of maps
@@ -911,6 +935,10 @@ write_extras(struct build *b, struct theme *t, struct build_stats *st,
 		changes_render_site(&b->env, &a, extra_write, &x, d);
 		arena_reset(&a);
 	}
+	{
+		struct extra_write x = { b, st, d };
+		participation_write(&b->part, s, extra_write, &x, d);
+	}
 	if (render_404(&b->env, &a, &h, d) == 0) {
 		if (output_write(b->out, "404.html", h.data, h.len) == -1)
 			diag_error(d, "404.html", 0, 0, NULL, "cannot write");
@@ -973,6 +1001,12 @@ plan(struct plan *pl, const char *rel, const char *from)
 		    "them.", "%s would also be written from %s", rel, other);
 }
 
+static void
+plan_cb(void *pl, const char *rel, const char *from)
+{
+	plan(pl, rel, from);
+}
+
 static int
 plan_outputs(const struct site *s, const struct theme *t,
     const struct render_env *env, struct diags *d)
@@ -1022,6 +1056,8 @@ plan_outputs(const struct site *s, const struct theme *t,
 		plan(&pl, rel, "the versions page");
 		free(rel);
 	}
+	if (env->part != NULL)
+		participation_plan(env->part, s, plan_cb, &pl);
 	plan(&pl, "404.html", "the 404 page");
 	if (env->archive)
 		goto done;
@@ -1280,6 +1316,7 @@ build_free(struct build *b)
 	prints_free(&b->prints);
 	hyphen_close(b->hyphen);
 	free(b->gloss);
+	participation_free(&b->part);
 	if (b->site_init) {
 		for (i = 0; i < b->site->npages; i++)
 			b->site->pages[i]->history = NULL;
@@ -1456,8 +1493,11 @@ build_keep(const struct build_opts *o, struct build *prev,
 			site->pages[i]->history = &b->ph[i];
 	}
 	st->t_history = since(&t);
+	b->now = build_time(b, o);
+	participation_build(&b->part, site, b->now, d);
 	render_env_init(&b->env, site, &b->theme, b->have_history == 1 ?
 	    &b->hist : NULL, b->repo, &site->arena);
+	render_env_participation(&b->env, &b->part, &site->arena);
 	if (o->archive)
 		render_env_archive(&b->env, o->archive, &site->arena);
 	b->env.hyphen = b->hyphen = hyphen_open(b->cfg.language, &why);
@@ -1482,6 +1522,12 @@ build_keep(const struct build_opts *o, struct build *prev,
 		begun = 1;
 		b->out = out;
 		key = cache_key(site, b->theme.hash);
+		/* Statuses and "päättyy huomenna" change with the day. */
+		if (participation_dated(site)) {
+			int64_t day = (b->now + consult_utc_offset(b->now)) /
+			    86400;
+			key ^= hash_bytes(&day, sizeof(day));
+		}
 		/* Every page shows its history: a new commit changes them. */
 		if (b->have_history == 1) {
 			struct { uint64_t key; git_oid tip; int authors; } k;

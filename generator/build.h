@@ -7,6 +7,7 @@
 #define VALO_BUILD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "plain.h"
 #include "util/diag.h"
@@ -42,6 +43,13 @@ struct build_opts {
 	int		 no_history;	/* as [history] enabled = false */
 	int		 check_only;	/* validate, write nothing */
 	int		 plain;		/* report plain-language warnings */
+	/*
+	 * The build time that consultations, events and commitments are
+	 * shown at, if the caller gives one (--today); else the time of
+	 * SOURCE_DATE_EPOCH, of the commit built, or the clock.
+	 */
+	int		 has_today;
+	int64_t		 today;
 	int		 jobs;		/* 0: site.conf's, or one per core */
 	/*
 	 * A build a preview keeps (build_keep): it records what each file

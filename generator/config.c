@@ -31,6 +31,7 @@ static const struct key keys[] = {
 	STR("site", "theme", theme),
 	STR("site", "output", output),
 	STR("site", "feedback_email", feedback_email),
+	STR("site", "feedback_url", feedback_url),
 	BOOL("markdown", "unsafe", unsafe_html),
 	BOOL("build", "drafts", drafts),
 	INT("build", "jobs", jobs),
@@ -273,6 +274,7 @@ config_free(struct config *cfg)
 	free(cfg->theme);
 	free(cfg->output);
 	free(cfg->feedback_email);
+	free(cfg->feedback_url);
 	free(cfg->history_note);
 	free(cfg->versions);
 	memset(cfg, 0, sizeof(*cfg));
@@ -289,6 +291,7 @@ config_hash(const struct config *c)
 	h = hash_mix_str(h, c->language);
 	h = hash_mix_str(h, c->theme);
 	h = hash_mix_str(h, c->feedback_email);
+	h = hash_mix_str(h, c->feedback_url);
 	h = hash_mix(h, &c->unsafe_html, sizeof(c->unsafe_html));
 	h = hash_mix(h, &c->drafts, sizeof(c->drafts));
 	h = hash_mix(h, &c->history, sizeof(c->history));

@@ -20,6 +20,7 @@ struct config {
 	char	*theme;		/* folder name under themes/ */
 	char	*output;	/* output folder, relative to the site */
 	char	*feedback_email;
+	char	*feedback_url;	/* a form; the page's address goes as sivu= */
 	int	 unsafe_html;	/* pass raw HTML in Markdown through */
 	int	 drafts;	/* build pages marked draft */
 	int	 jobs;		/* render threads; 0: one per core */

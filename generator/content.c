@@ -21,7 +21,10 @@
 
 static const char *const fm_keys[] = {
 	"title", "date", "description", "summary", "draft", "weight", "slug",
-	"layout", "aliases", "tags", "toc", "menu", NULL
+	"layout", "aliases", "tags", "toc", "menu",
+	/* A consultation's (consult.c). */
+	"opens", "closes", "participate", "questions", "audience",
+	"municipalities", "heard", "outcome", "example", NULL
 };
 
 void
@@ -256,7 +259,10 @@ apply_front_matter(struct page *p, struct value *fm, unsigned fm_line,
 		if (fm_keys[k] == NULL) {
 			diag_error(d, p->file, v->line, 1, "Known keys: "
 			    "title, date, description, summary, draft, "
-			    "weight, slug, layout, aliases, tags, toc, menu.",
+			    "weight, slug, layout, aliases, tags, toc, menu; "
+			    "for a consultation opens, closes, participate, "
+			    "questions, audience, municipalities, heard, "
+			    "outcome, example.",
 			    "unknown front matter key \"%s\"", key);
 			if ((best = closest_key(key)) != NULL)
 				diag_hintf(d, "Did you mean \"%s\"?", best);

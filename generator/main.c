@@ -24,6 +24,7 @@
 
 #include "build.h"
 #include "config.h"
+#include "consult.h"
 #include "messages.h"
 #include "mustache.h"
 #include "publish.h"
@@ -63,7 +64,7 @@ static const char usage_main[] =
 static const char usage_build[] =
 "usage: valo build [--out DIR] [--force] [--source REF] [--drafts]\n"
 "                  [--base-url URL] [--jobs N] [--no-history] [--timings]\n"
-"                  [--format FMT]\n"
+"                  [--format FMT] [--today DATE]\n"
 "\n"
 "Builds the site. The output goes to a staging folder first and replaces\n"
 "the old output only when the whole build succeeded. Valo replaces only\n"
@@ -80,7 +81,9 @@ static const char usage_build[] =
 "  --no-history    leave out the dates, histories and changes from git\n"
 "  --timings       print the time each step took\n"
 "  --format FMT    print the problems as text, json, github or gitlab\n"
-"                  (see valo check --help)\n";
+"                  (see valo check --help)\n"
+"  --today DATE    show consultations, events and commitments as on\n"
+"                  DATE (YYYY-MM-DD), not on the day of the commit\n";
 
 static const char usage_publish[] =
 "usage: valo publish [--branch NAME] [--source REF] [--message TEXT]\n"
@@ -102,6 +105,7 @@ static const char usage_publish[] =
 
 static const char usage_check[] =
 "usage: valo check [--drafts] [--plain] [--format FMT] [--timings]\n"
+"                  [--today DATE]\n"
 "\n"
 "Checks everything build checks (front matter, links, headings, images,\n"
 "data, charts, templates) and writes nothing.\n"
@@ -112,7 +116,9 @@ static const char usage_check[] =
 "  --format FMT    print the problems as text (the default), json (an\n"
 "                  object a line), github (annotations) or gitlab (a\n"
 "                  Code Quality report)\n"
-"  --timings       print the time each step took\n";
+"  --timings       print the time each step took\n"
+"  --today DATE    check as on DATE (YYYY-MM-DD): which consultations\n"
+"                  are open, which commitments late\n";
 
 static const char usage_new[] =
 "usage: valo new SECTION/NAME\n"
@@ -124,7 +130,7 @@ static const char usage_new[] =
 
 static const char usage_serve[] =
 "usage: valo serve [--port N] [--bind ADDR] [--drafts] [--source REF]\n"
-"                  [--open]\n"
+"                  [--open] [--today DATE]\n"
 "\n"
 "Builds the site into memory and serves it for previewing. Saving a file\n"
 "renders again what read it and reloads the pages open in the browser;\n"
@@ -137,7 +143,9 @@ static const char usage_serve[] =
 "  --drafts        include pages marked draft: true\n"
 "  --source REF    serve the site as it was at commit REF of its git\n"
 "                  repository; then changes to the files are not followed\n"
-"  --open          open the site in the desktop's browser (xdg-open)\n";
+"  --open          open the site in the desktop's browser (xdg-open)\n"
+"  --today DATE    show the site as on DATE (YYYY-MM-DD): which\n"
+"                  consultations are open, which events to come\n";
 
 struct cli {
 	const char	*root;
@@ -194,6 +202,25 @@ choose_language(const char *root)
 	config_free(&cfg);
 	buf_free(&b);
 	buf_free(&dir);
+}
+
+/*
+ * --today YYYY-MM-DD: noon of that day in Finland, where consultations
+ * and events are (a day's status is the same all day). -1 after saying
+ * so if it is not a date.
+ */
+static int
+parse_today(const char *s, int64_t *t)
+{
+	struct date d;
+	int skipped;
+
+	if (!date_parse(s, &d) || s[10] != '\0') {
+		fputs(_("valo: --today takes a date as YYYY-MM-DD\n"), stderr);
+		return -1;
+	}
+	*t = consult_local_time(d, 12, 0, 0, &skipped);
+	return 0;
 }
 
 /* Whether long option name (without "--") of opts takes a value. */
@@ -304,6 +331,7 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 		{ "no-history", no_argument, NULL, 'H' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "plain", no_argument, NULL, 'P' },
+		{ "today", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -361,6 +389,11 @@ cmd_build(struct cli *c, int argc, char *argv[], int check_only)
 			if (!check_only)
 				goto usage;
 			o.plain = 1;
+			break;
+		case 'T':
+			if (parse_today(optarg, &o.today) == -1)
+				return EXIT_USAGE;
+			o.has_today = 1;
 			break;
 		case 'F':
 			if (msg_format_parse(optarg, &c->format) == -1) {
@@ -748,6 +781,7 @@ cmd_serve(struct cli *c, int argc, char *argv[])
 		{ "drafts", no_argument, NULL, 'd' },
 		{ "source", required_argument, NULL, 's' },
 		{ "open", no_argument, NULL, 'o' },
+		{ "today", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -788,6 +822,11 @@ cmd_serve(struct cli *c, int argc, char *argv[])
 			break;
 		case 'o':
 			c->open = 1;
+			break;
+		case 'T':
+			if (parse_today(optarg, &o.today) == -1)
+				return EXIT_USAGE;
+			o.has_today = 1;
 			break;
 		case 'h':
 			fputs(usage_serve, stdout);

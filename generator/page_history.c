@@ -168,6 +168,14 @@ one_page(const struct site *s, const struct history *h, struct page *p,
 	    PAGE_MAX_SIZE, NULL) == 0 && p->body_off <= src->len)
 		page_data_names(src->data + p->body_off,
 		    src->len - p->body_off, add_data, &c);
+	/*
+	 * A page that lists events or commitments shows their data: a
+	 * change of a commitment's status is a change of the page.
+	 */
+	if (data && p->layout != NULL && strcmp(p->layout, "events") == 0)
+		add_data("tapahtumat", 10, &c);
+	if (data && p->layout != NULL && strcmp(p->layout, "commitments") == 0)
+		add_data("sitoumukset", 11, &c);
 	if (c.len > 1)
 		qsort(c.v, c.len, sizeof(*c.v), by_commit);
 	ph->major = xcalloc(c.len ? c.len : 1, sizeof(*ph->major));

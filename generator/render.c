@@ -8,6 +8,7 @@
 #include "history.h"
 #include "hyphen.h"
 #include "page_history.h"
+#include "participate.h"
 #include "render.h"
 #include "util/mem.h"
 #include "util/text.h"
@@ -142,6 +143,129 @@ dep_page(const struct render_env *env, enum dep_kind kind,
 		deps_add(env->deps, kind, p->src);
 }
 
+void
+render_env_participation(struct render_env *env,
+    const struct participation *part, struct arena *a)
+{
+	env->part = part;
+	value_append(a, env->site_value, "consultations", part->consultations);
+	value_append(a, env->site_value, "events", part->events);
+	value_append(a, env->site_value, "commitments", part->commitments);
+	value_append(a, env->site_value, "feeds", part->feeds);
+}
+
+/*
+ * Appends s percent-encoded for a URL's query, as RFC 3986 leaves only
+ * its unreserved characters as they are (mailto: too, RFC 6068).
+ */
+static void
+query_escape(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *c;
+
+	for (c = (const unsigned char *)s; *c; c++)
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || strchr("-._~", *c))
+			buf_putc(b, *c);
+		else
+			buf_printf(b, "%%%c%c", hex[*c >> 4], hex[*c & 15]);
+}
+
+/*
+ * Where a reader gives feedback on page p: the site's form with the
+ * page's address as "sivu", else an e-mail with its title and address
+ * filled in.
+ */
+static struct value *
+feedback_url(const struct render_env *env, struct arena *a,
+    const char *title, const char *permalink)
+{
+	const struct config *c = env->site->cfg;
+	struct buf b = BUF_INIT;
+	struct value *v;
+	const char *subject = value_get(env->theme->i18n, "feedback_subject") ?
+	    value_get(env->theme->i18n, "feedback_subject")->str : "Palaute";
+
+	if (c->feedback_url != NULL) {
+		buf_puts(&b, c->feedback_url);
+		buf_puts(&b, strchr(c->feedback_url, '?') ? "&sivu=" : "?sivu=");
+		query_escape(&b, permalink);
+	} else if (c->feedback_email != NULL) {
+		buf_printf(&b, "mailto:%s?subject=", c->feedback_email);
+		query_escape(&b, subject);
+		query_escape(&b, ": ");
+		query_escape(&b, title ? title : c->title);
+		buf_puts(&b, "&body=");
+		query_escape(&b, permalink);
+		query_escape(&b, "\n\n");
+	} else
+		return value_null(a);
+	v = value_string(a, b.data, b.len);
+	buf_free(&b);
+	return v;
+}
+
+/*
+ * A consultation's "heard" or "outcome" as HTML: Markdown like the
+ * page's own, its links checked against the site, lines counted from
+ * the value's own in the front matter.
+ */
+static struct value *
+fm_markdown(const struct render_env *env, struct arena *a,
+    const struct page *p, const struct value *v, struct diags *d)
+{
+	struct md_result md;
+	struct page q;
+
+	if (v == NULL || v->type != VAL_STRING)
+		return value_null(a);
+	q = *p;
+	q.body_line = v->line + (strchr(v->str, '\n') != NULL);
+	memset(&md, 0, sizeof(md));
+	if (markdown_render(env->site, env->theme->i18n, &q, v->str,
+	    strlen(v->str), a, &md, d) == -1)
+		return value_null(a);
+	return value_string_ref(a, md.html, md.len);
+}
+
+/* What the page shows of participation: its consultation, commitments. */
+static void
+participation_context(const struct render_env *env, struct arena *a,
+    const struct page *p, struct value *v, struct diags *d)
+{
+	const struct value *pv = participation_page(env->part, p), *c, *l;
+	struct value *m;
+	size_t i;
+
+	/* Lists of consultations and events may show on any page. */
+	for (i = 0; env->part && i < env->part->nconsults; i++)
+		dep_page(env, DEP_META, env->part->consults[i]);
+	/* A key without a print would make the page stale for ever. */
+	for (i = 0; env->deps != NULL && env->part != NULL && i < 2; i++)
+		if (env->site->data != NULL && value_get(env->site->data,
+		    i ? "sitoumukset" : "tapahtumat") != NULL)
+			deps_add(env->deps, DEP_DATA, i ? "sitoumukset" :
+			    "tapahtumat");
+	if (pv == NULL)
+		return;
+	if ((c = value_get(pv, "consultation")) != NULL) {
+		m = value_map(a);
+		for (i = 0; i < c->len; i++)
+			value_append(a, m, c->u.pairs[i].key,
+			    c->u.pairs[i].val);
+		value_append(a, m, "heard_html", fm_markdown(env, a, p,
+		    value_get(c, "heard"), d));
+		value_append(a, m, "outcome_html", fm_markdown(env, a, p,
+		    value_get(c, "outcome"), d));
+		value_append(a, v, "consultation", m);
+	}
+	l = value_get(pv, "commitments");
+	value_append(a, v, "commitments", l ? (struct value *)l :
+	    value_list(a));
+	value_append(a, v, "has_commitments", value_bool(a, l && l->len));
+}
+
 /* A menu as this page sees it: which entry it is, or is under. */
 static struct value *
 menu(const struct render_env *env, struct arena *a,
@@ -242,7 +366,7 @@ history_context(const struct render_env *env, struct arena *a,
 
 static struct value *
 page_context(const struct render_env *env, struct arena *a,
-    const struct page *p, const struct md_result *md)
+    const struct page *p, const struct md_result *md, struct diags *d)
 {
 	struct value *v = value_map(a), *l;
 	const struct page *up;
@@ -258,6 +382,9 @@ page_context(const struct render_env *env, struct arena *a,
 	    env->site->cfg->base_url,
 	    p->url + strlen(env->site->cfg->base_path))));
 	value_append(a, v, "kind", str(a, kinds[p->kind]));
+	value_append(a, v, "feedback_url", feedback_url(env, a, p->title,
+	    arena_printf(a, "%s%s", env->site->cfg->base_url,
+	    p->url + strlen(env->site->cfg->base_path))));
 	value_append(a, v, "is_home", value_bool(a, p->kind == PAGE_HOME));
 	value_append(a, v, "is_section", value_bool(a,
 	    p->kind == PAGE_SECTION));
@@ -323,6 +450,7 @@ page_context(const struct render_env *env, struct arena *a,
 			value_push(a, l, p->children[i]->ref);
 	value_append(a, v, "sections", l);
 	value_append(a, v, "has_sections", value_bool(a, l->len > 0));
+	participation_context(env, a, p, v, d);
 	return v;
 }
 
@@ -367,6 +495,19 @@ render_template(const struct render_env *env, struct arena *a,
 	if (env->deps != NULL)
 		deps_add(env->deps, DEP_SITE, "");
 	dep_page(env, DEP_META, p);
+	/* History pages, the changes page, 404: feedback names them too. */
+	if (page != NULL && page->type == VAL_MAP &&
+	    value_get(page, "feedback_url") == NULL) {
+		const struct value *u = value_get(page, "url");
+		const struct value *t = value_get(page, "title");
+		const char *bp = env->site->cfg->base_path;
+		if (u != NULL && u->type == VAL_STRING &&
+		    strncmp(u->str, bp, strlen(bp)) == 0)
+			value_append(a, page, "feedback_url", feedback_url(env,
+			    a, t && t->type == VAL_STRING ? t->str : NULL,
+			    arena_printf(a, "%s%s", env->site->cfg->base_url,
+			    u->str + strlen(bp))));
+	}
 	value_append(a, ctx, "site", site_context(env, a, p));
 	value_append(a, ctx, "i18n", env->theme->i18n);
 	value_append(a, ctx, "data", env->site->data);
@@ -428,7 +569,7 @@ render_page(const struct render_env *env, struct page *p, struct arena *a,
 		p->ids[i] = xstrdup(md->headings[i].id);
 	p->nids = md->nheadings;
 	return render_template(env, a, p, p->layout ? p->layout : layouts[p->kind],
-	    page_context(env, a, p, md), out, d);
+	    page_context(env, a, p, md, d), out, d);
 }
 
 int

@@ -15,6 +15,7 @@
 #include "util/diag.h"
 
 struct history;
+struct participation;
 struct hyphen;
 struct repo;
 
@@ -53,12 +54,18 @@ struct render_env {
 	struct deps		*deps;
 	/* Soft hyphens in long words, or NULL (hyphen.h): per process. */
 	struct hyphen		*hyphen;
+	/* Consultations, events, commitments (participate.h), or NULL. */
+	const struct participation *part;
 };
 
 /* Builds the parts of the context that every page shares. */
 void	render_env_init(struct render_env *, const struct site *,
 	    const struct theme *, const struct history *, struct repo *,
 	    struct arena *);
+
+/* Gives the pages what part says: site.consultations and the rest. */
+void	render_env_participation(struct render_env *,
+	    const struct participation *part, struct arena *);
 
 /* Makes env render an archived version: the banner, noindex. */
 void	render_env_archive(struct render_env *, const struct archive *,

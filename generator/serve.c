@@ -600,6 +600,8 @@ rebuild(const struct serve_opts *so, struct served *s, struct git_site *g,
 		memset(&o, 0, sizeof(o));
 		o.root = so->root;
 		o.drafts = so->drafts;
+		o.has_today = so->has_today;
+		o.today = so->today;
 		o.out = s->site;
 		o.live = 1;
 		o.src = g->src;

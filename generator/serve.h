@@ -22,6 +22,8 @@ struct serve_opts {
 	int		 drafts;	/* build drafts too */
 	/* A commit to serve instead of the files; then nothing is watched. */
 	const char	*ref;
+	int		 has_today;	/* --today: the build time */
+	int64_t		 today;
 	/*
 	 * Called after every build, from the thread that called serve_run:
 	 * n counts builds from 1, ms is how long it took, st what it did

@@ -3,7 +3,8 @@
 # every diagnostic's message (a printf format) and hint (a text, or a
 # format given to diag_hintf), and what main prints through _().
 # xgettext takes one argument of a function per run: messages and hints
-# are two runs, merged.
+# are two runs, merged. Locations name the file, not the line, so that an
+# edit elsewhere in a file leaves the catalogue as it is.
 set -e
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -11,6 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 src=$(ls generator/*.c generator/util/*.c)
 x() {
 	xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file \
+	    --add-location=file \
 	    --package-name=valo --msgid-bugs-address=- --keyword= "$@" \
 	    -o - $src
 }
@@ -37,7 +39,7 @@ x --keyword=N_ --keyword=diag_hintf:2 --keyword=diag_error:5 \
 # Words given to messages as arguments, in the context "argument".
 x --keyword=W_ --flag=W_:1:no-c-format | \
     sed 's/^msgid "\(..*\)"$/msgctxt "argument"\nmsgid "\1"/' >"$tmp/word.pot"
-msgcat --no-wrap --sort-by-file -o po/valo.pot "$tmp/msg.pot" \
+msgcat --no-wrap --sort-by-file --add-location=file -o po/valo.pot "$tmp/msg.pot" \
     "$tmp/hint.pot" "$tmp/word.pot"
 # The header's date changes on every run; the file should not.
 sed -i '/^"POT-Creation-Date:/d' po/valo.pot
