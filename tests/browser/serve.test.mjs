@@ -10,7 +10,8 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { REPO } from './site.mjs';
 
-const VALO = process.env.VALO;
+// run.sh passes the binary; run alone (node --test), the one make builds.
+const VALO = process.env.VALO ?? path.join(REPO, 'build', 'valo');
 const SITE = path.join(REPO, 'build', 'test-serve-browser');
 const PAGE = path.join(SITE, 'content', 'tietoa.md');
 
@@ -46,7 +47,8 @@ before(async () => {
 		const timer = setTimeout(() => reject(new Error(`valo serve did not start: ${err}`)), 15000);
 		server.stderr.on('data', (d) => {
 			err += d;
-			const m = /serving (http:\/\/127\.0\.0\.1:\d+\/)/.exec(err);
+			// In English or Finnish, as the site's language decides.
+			const m = /(?:serving|esikatselu osoitteessa) (http:\/\/127\.0\.0\.1:\d+\/)/.exec(err);
 			if (m) { clearTimeout(timer); resolve(m[1]); }
 		});
 		server.on('exit', (code) => reject(new Error(`valo serve exited ${code}: ${err}`)));

@@ -17,6 +17,7 @@ const TYPES = {
 	'.xml': 'application/xml; charset=utf-8',
 	'.txt': 'text/plain; charset=utf-8',
 	'.csv': 'text/csv; charset=utf-8',
+	'.ics': 'text/calendar; charset=utf-8',
 	'.svg': 'image/svg+xml',
 	'.png': 'image/png',
 	'.jpg': 'image/jpeg',
