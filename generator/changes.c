@@ -408,9 +408,14 @@ by_commit(const void *a, const void *b)
 {
 	const struct site_change *x = a, *y = b;
 
+	int c;
+
 	if (x->commit != y->commit)
 		return x->commit < y->commit ? -1 : 1;
-	return x->page < y->page ? -1 : x->page > y->page;
+	/* By path, not by address: the order must not depend on malloc. */
+	if ((c = strcmp(x->page->src, y->page->src)) != 0)
+		return c;
+	return x->k < y->k ? -1 : x->k > y->k;
 }
 
 /* RFC 3339 with the commit's own offset: 2026-11-23T10:00:00+02:00. */
