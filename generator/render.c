@@ -10,6 +10,7 @@
 #include "page_history.h"
 #include "participate.h"
 #include "render.h"
+#include "tags.h"
 #include "util/mem.h"
 #include "util/text.h"
 
@@ -411,6 +412,7 @@ page_context(const struct render_env *env, struct arena *a,
 	value_append(a, v, "has_toc", value_bool(a, l->len > 0));
 	value_append(a, v, "tags", p->tags ? p->tags : value_list(a));
 	value_append(a, v, "has_tags", value_bool(a, p->tags && p->tags->len));
+	value_append(a, v, "tag_links", tags_links(env, a, p));
 
 	/* Breadcrumbs: home first, the page itself not included. */
 	for (n = 0, up = p->parent; up != NULL; up = up->parent)

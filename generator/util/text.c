@@ -1,5 +1,8 @@
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <utf8proc.h>
 
 #include "text.h"
 
@@ -58,67 +61,192 @@ fail:
 	return 0;
 }
 
+/*
+ * Latin and Greek letters as they are after decomposition: their marks
+ * are accents that a slug drops ("é" is "e", "ά" is "α"). Other scripts
+ * keep theirs: a Devanagari vowel sign or the breve of Cyrillic "й" is
+ * part of the letter, and dropping every mark (UTF8PROC_STRIPMARK) would
+ * make "हिन्दी" "हनद" and "й" "и".
+ */
+static int
+slug_accented(int32_t c)
+{
+	return (c >= 'a' && c <= 'z') || c == 0xAA || c == 0xBA ||
+	    (c >= 0x370 && c <= 0x3FF) || (c >= 0x1F00 && c <= 0x1FFF) ||
+	    (c >= 0xC0 && c <= 0x2AF) || (c >= 0x1D00 && c <= 0x1DBF) ||
+	    (c >= 0x1E00 && c <= 0x1EFF) || (c >= 0x2C60 && c <= 0x2C7F) ||
+	    (c >= 0xA720 && c <= 0xA7FF) || (c >= 0xAB30 && c <= 0xAB6F) ||
+	    (c >= 0xFF41 && c <= 0xFF5A);
+}
+
+/*
+ * Latin letters whose diacritic is a stroke or a missing dot, which
+ * Unicode does not decompose: Danish and Norwegian ø folds to o as
+ * Finnish ö does, Polish ł to l, Turkish ı to i. Æ, œ, ð and þ are
+ * letters of their own, not a letter with a mark, and stay.
+ */
+static int32_t
+slug_unstroke(int32_t c)
+{
+	switch (c) {
+	case 0xF8:	/* ø */
+		return 'o';
+	case 0x111:	/* đ */
+		return 'd';
+	case 0x127:	/* ħ */
+		return 'h';
+	case 0x131:	/* ı */
+		return 'i';
+	case 0x142:	/* ł */
+		return 'l';
+	case 0x167:	/* ŧ */
+		return 't';
+	default:
+		return c;
+	}
+}
+
+/* Appends '-' if a separator came after something already appended. */
+static void
+slug_dash(struct buf *b, size_t start, int *dash)
+{
+	if (*dash && b->len > start)
+		buf_putc(b, '-');
+	*dash = 0;
+}
+
+/*
+ * Appends word w[0..n), a run of letters and digits decomposed, in its
+ * composed form (NFC), so that "й" is one code point as typed.
+ */
+static void
+slug_word(struct buf *b, size_t start, int *dash, const char *w, size_t n,
+    int ascii)
+{
+	utf8proc_uint8_t *nfc = NULL;
+	utf8proc_ssize_t len;
+
+	if (n == 0)
+		return;
+	slug_dash(b, start, dash);
+	if (!ascii && (len = utf8proc_map((const utf8proc_uint8_t *)w,
+	    (utf8proc_ssize_t)n, &nfc, UTF8PROC_COMPOSE)) >= 0) {
+		buf_put(b, nfc, (size_t)len);
+		free(nfc);
+	} else
+		buf_put(b, w, n);
+}
+
+/*
+ * The slug of s[0..n), valid UTF-8: case folded ("ß" is "ss") and
+ * decomposed by utf8proc, marks of Latin and Greek letters dropped.
+ * Default ignorable characters (soft hyphen, zero-width joiner) are
+ * dropped too, so that they do not split a word.
+ */
+static void
+slug_run(struct buf *b, size_t start, int *dash, const char *s, size_t n)
+{
+	utf8proc_uint8_t *d = NULL;
+	utf8proc_ssize_t dlen, off, k;
+	utf8proc_int32_t c;
+	struct buf w = BUF_INIT;
+	size_t i;
+	int marks = 0, ascii = 1, cat;
+
+	for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+		;
+	dlen = i < n ? utf8proc_map((const utf8proc_uint8_t *)s,
+	    (utf8proc_ssize_t)n, &d, UTF8PROC_CASEFOLD | UTF8PROC_DECOMPOSE |
+	    UTF8PROC_IGNORE) : -1;
+	if (dlen < 0) {
+		/*
+		 * ASCII needs no tables. Should utf8proc fail (it has no
+		 * memory), other characters are kept as they are.
+		 */
+		for (i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)s[i];
+			if ((ch >= 'a' && ch <= 'z') || (ch >= '0' &&
+			    ch <= '9') || ch >= 0x80) {
+				slug_dash(b, start, dash);
+				buf_putc(b, ch);
+			} else if (ch >= 'A' && ch <= 'Z') {
+				slug_dash(b, start, dash);
+				buf_putc(b, ch - 'A' + 'a');
+			} else
+				*dash = 1;
+		}
+		return;
+	}
+	for (off = 0; off < dlen; off += k) {
+		k = utf8proc_iterate(d + off, dlen - off, &c);
+		if (k <= 0)
+			break;
+		cat = utf8proc_category(c);
+		if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
+		    cat == UTF8PROC_CATEGORY_ME) {
+			/* Kept on a letter of other scripts; else dropped. */
+			if (marks)
+				buf_put(&w, d + off, (size_t)k);
+			continue;
+		}
+		if ((cat >= UTF8PROC_CATEGORY_LU &&
+		    cat <= UTF8PROC_CATEGORY_LO) ||
+		    cat == UTF8PROC_CATEGORY_ND || cat == UTF8PROC_CATEGORY_NL) {
+			marks = cat <= UTF8PROC_CATEGORY_LO && !slug_accented(c);
+			c = slug_unstroke(c);
+			if (c < 0x80)
+				buf_putc(&w, (int)c);
+			else {
+				ascii = 0;
+				buf_put(&w, d + off, (size_t)k);
+			}
+			continue;
+		}
+		slug_word(b, start, dash, w.data, w.len, ascii);
+		buf_reset(&w);
+		*dash = 1;
+		marks = 0;
+		ascii = 1;
+	}
+	slug_word(b, start, dash, w.data, w.len, ascii);
+	buf_free(&w);
+	free(d);
+}
+
 void
 slugify(struct buf *b, const char *str, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, start = b->len, len;
+	size_t start = b->len, i = 0, run, bad;
 	int dash = 0;
 
 	while (i < n) {
-		unsigned c = s[i];
-		char out = 0;
-
-		if (c < 0x80) {
-			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-				out = (char)c;
-			else if (c >= 'A' && c <= 'Z')
-				out = (char)(c - 'A' + 'a');
-			i++;
-		} else if (c == 0xc3 && i + 1 < n) {
-			/* Latin-1 letters: the Nordic ones fold, the rest stay. */
-			unsigned d = s[i + 1];
-			if (d == 0xa4 || d == 0x84 || d == 0xa5 || d == 0x85)
-				out = 'a';
-			else if (d == 0xb6 || d == 0x96)
-				out = 'o';
-			if (out == 0 && d != 0x97 && d != 0xb7) {
-				if (dash && b->len > start)
-					buf_putc(b, '-');
-				dash = 0;
-				/* Upper case À..Þ to lower case. */
-				buf_putc(b, 0xc3);
-				buf_putc(b, (int)(d >= 0x80 && d <= 0x9e ?
-				    d + 0x20 : d));
-			}
-			i += 2;
-			if (out == 0)
-				continue;
-		} else {
-			/* Other non-ASCII: keep whole characters as they are. */
-			len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-			if (i + len > n)
-				len = n - i;
-			/* General punctuation (U+2000..U+206F) is a separator. */
-			if (!(c == 0xe2 && i + 1 < n && s[i + 1] == 0x80) &&
-			    c != 0xc2) {
-				if (dash && b->len > start)
-					buf_putc(b, '-');
-				dash = 0;
-				buf_put(b, s + i, len);
-			} else
-				dash = 1;
-			i += len;
-			continue;
-		}
-		if (out) {
-			if (dash && b->len > start)
-				buf_putc(b, '-');
-			dash = 0;
-			buf_putc(b, out);
-		} else
+		run = n - i;
+		if (!utf8_valid(str + i, run, &bad))
+			run = bad;
+		if (run > 0)
+			slug_run(b, start, &dash, str + i, run);
+		i += run;
+		/* A byte that is not UTF-8 separates words, as a space does. */
+		if (i < n) {
 			dash = 1;
+			i++;
+		}
 	}
+}
+
+void
+text_casefold(struct buf *b, const char *s, size_t n)
+{
+	utf8proc_uint8_t *f = NULL;
+	utf8proc_ssize_t len;
+
+	len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
+	    &f, UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE);
+	if (len >= 0)
+		buf_put(b, f, (size_t)len);
+	else
+		buf_put(b, s, n);
+	free(f);
 }
 
 unsigned

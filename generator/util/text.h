@@ -15,11 +15,23 @@
 int	utf8_valid(const char *s, size_t n, size_t *bad);
 
 /*
- * Appends the slug of s: lower case, ä and å become a, ö becomes o, other
- * letters and digits are kept, everything else becomes one '-', with no
- * '-' at either end. Appends nothing if s has no letter or digit.
+ * Appends the slug of s: letters and digits of every script, case folded
+ * (lower case; ß becomes ss) and in composed form (NFC). A Latin or Greek
+ * letter loses its diacritics (ä, å and é become a, a and e; ø, ł and đ
+ * become o, l and d; ά becomes α); letters of other scripts keep their
+ * marks (й, हि). Everything else becomes one '-', with no '-' at either
+ * end. Invisible characters (soft hyphen, zero-width joiner) are dropped,
+ * and a byte that is not UTF-8 separates as a space does. Appends nothing
+ * if s has no letter or digit. A slug is its own slug.
  */
 void	slugify(struct buf *, const char *s, size_t n);
+
+/*
+ * Appends s[0..n) case folded and composed (NFC), for comparing names
+ * as a reader would: "Äänestys" as "äänestys", after "Z" and "z" both.
+ * Text that is not valid UTF-8 is appended as it is.
+ */
+void	text_casefold(struct buf *, const char *s, size_t n);
 
 /*
  * The edit distance (Levenshtein) of UTF-8 a[0..an) and b[0..bn), for

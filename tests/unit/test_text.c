@@ -31,7 +31,7 @@ TEST(slug_folds_nordic_letters)
 	free(s);
 	CHECK_STR(s = slug("2025 – tavoitteet"), "2025-tavoitteet");
 	free(s);
-	CHECK_STR(s = slug("Café Ölüdeniz"), "café-olüdeniz");
+	CHECK_STR(s = slug("Café Ölüdeniz"), "cafe-oludeniz");
 	free(s);
 	CHECK_STR(s = slug("!!!"), "");
 	free(s);
@@ -127,4 +127,169 @@ TEST(text_distance_by_code_point)
 	CHECK(text_distance("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 	    65, "a", 1, 0) == SIZE_MAX);
 	CHECK(text_distance("\xff\xfe", 2, "ab", 2, 0) == 2);
+}
+
+/* Slugs as make_url appends them: after the parent's URL. */
+static char *
+slug_after(const char *prefix, const char *s, size_t n)
+{
+	struct buf b = BUF_INIT;
+
+	buf_puts(&b, prefix);
+	slugify(&b, s, n);
+	return buf_detach(&b);
+}
+
+TEST(text_slug_folds_latin_diacritics)
+{
+	static const char *const cases[][2] = {
+		{ "Tiếng Việt", "tieng-viet" },
+		{ "Crème brûlée à la française", "creme-brulee-a-la-francaise" },
+		{ "Ñandú Çağ Şişli", "nandu-cag-sisli" },
+		{ "Dvořák Žižkov", "dvorak-zizkov" },
+		{ "ÅNGSTRÖM Ångström", "angstrom-angstrom" },
+		/* No decomposition: the stroke and the dot fold by hand. */
+		{ "Tromsø Łódź Đakovo Ħamrun", "tromso-lodz-dakovo-hamrun" },
+		{ "İstanbul Işık", "istanbul-isik" },
+		/* Full case folding: one letter may become two. */
+		{ "Straße STRASSE ẞ", "strasse-strasse-ss" },
+		{ "ﬁnal", "final" },
+		/* Letters of their own, not a letter with a mark. */
+		{ "Æsir Œuvre Þór", "æsir-œuvre-þor" },
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_STR(s = slug(cases[i][0]), cases[i][1]);
+		free(s);
+	}
+}
+
+TEST(text_slug_keeps_other_scripts)
+{
+	static const char *const cases[][2] = {
+		{ "Привет", "привет" },
+		{ "Привет, мир!", "привет-мир" },
+		/* The breve of й is part of the letter, here and composed. */
+		{ "Йошкар-Ола ёж", "йошкар-ола-ёж" },
+		/* Greek accents go, as Latin ones do. */
+		{ "Ελληνικά ΑΘΉΝΑ", "ελληνικα-αθηνα" },
+		/* Vowel signs are marks: dropping them would make "हनद". */
+		{ "हिन्दी भाषा", "हिन्दी-भाषा" },
+		{ "日本語のテキスト", "日本語のテキスト" },
+		{ "한국어 문서", "한국어-문서" },
+		{ "العربية ١٢٣", "العربية-١٢٣" },
+		{ "עברית", "עברית" },
+		{ "ภาษาไทย", "ภาษาไทย" },
+		{ "Kajaani 2025 Каяани", "kajaani-2025-каяани" },
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_STR(s = slug(cases[i][0]), cases[i][1]);
+		free(s);
+	}
+}
+
+TEST(text_slug_separators_and_marks)
+{
+	char *s;
+
+	/* Decomposed input composes as typed in one piece. */
+	CHECK_STR(s = slug("Hyva\xcc\x88 e\xcc\x81" "cole"), "hyva-ecole");
+	free(s);
+	CHECK_STR(s = slug("\xd0\xb8\xcc\x86"), "й");	/* и + breve */
+	free(s);
+	/* A mark with no letter before it is no letter. */
+	CHECK_STR(s = slug("\xcc\x81\xcc\x88"), "");
+	free(s);
+	CHECK_STR(s = slug("a \xcc\x81 b"), "a-b");
+	free(s);
+	/* Symbols, punctuation and emoji separate; runs of them once. */
+	CHECK_STR(s = slug("a&b — c…d"), "a-b-c-d");
+	free(s);
+	CHECK_STR(s = slug("Juhla \xf0\x9f\x8e\x89 2025!"), "juhla-2025");
+	free(s);
+	CHECK_STR(s = slug("x² ½ €"), "x");
+	free(s);
+	/* Invisible characters join: a soft hyphen, a zero-width joiner. */
+	CHECK_STR(s = slug("Yhteis\xc2\xadty\xc3\xb6"), "yhteistyo");
+	free(s);
+	CHECK_STR(s = slug("a\xe2\x80\x8d" "b"), "ab");
+	free(s);
+	/* No-break and other spaces separate as a space does. */
+	CHECK_STR(s = slug("a\xc2\xa0" "b\xe2\x80\x83" "c"), "a-b-c");
+	free(s);
+	CHECK_STR(s = slug(""), "");
+	free(s);
+	CHECK_STR(s = slug(" -- "), "");
+	free(s);
+}
+
+TEST(text_slug_survives_invalid_utf8)
+{
+	char *s;
+
+	/* Latin-1 text: each byte that is not UTF-8 separates. */
+	CHECK_STR(s = slug("hyv\xe4\xe4 p\xe4iv\xe4\xe4"), "hyv-p-iv");
+	free(s);
+	CHECK_STR(s = slug("\xff\xfe\xfd"), "");
+	free(s);
+	/* Cut short, overlong, a surrogate: valid text around them stays. */
+	CHECK_STR(s = slug("Ääni\xe2\x82"), "aani");
+	free(s);
+	CHECK_STR(s = slug("a\xc0\xaf" "b"), "a-b");
+	free(s);
+	CHECK_STR(s = slug("Kaj\xed\xa0\x80" "aani"), "kaj-aani");
+	free(s);
+	/* What is there already stays, and no '-' comes after it. */
+	CHECK_STR(s = slug_after("/kainuu/", "\xff" "abc", 4), "/kainuu/abc");
+	free(s);
+	/* n, not the NUL, ends the text; an embedded NUL separates. */
+	CHECK_STR(s = slug_after("", "ab\0cd", 5), "ab-cd");
+	free(s);
+	CHECK_STR(s = slug_after("", "Ärrä", 2), "a");
+	free(s);
+}
+
+TEST(text_slug_is_its_own_slug)
+{
+	static const char *const in[] = {
+		"Yhteistyö ja ÄÄNI å", "Йошкар-Ола ёж", "हिन्दी भाषा",
+		"Straße", "Ελληνικά", "ǅemal", "Ｆｕｌｌ", "µ-mittari",
+		"\xe1\xbe\xb3\xe1\xbe\xbc", "Æsir", "ΐ",
+	};
+	struct buf again = BUF_INIT;
+	size_t i;
+	char *s;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		s = slug(in[i]);
+		buf_reset(&again);
+		slugify(&again, s, strlen(s));
+		CHECK_STR(again.len ? again.data : "", s);
+		CHECK(utf8_valid(s, strlen(s), NULL));
+		free(s);
+	}
+	buf_free(&again);
+}
+
+TEST(text_casefold_for_sorting)
+{
+	struct buf b = BUF_INIT;
+
+	text_casefold(&b, "ÄÄNESTYS Straße Привет",
+	    strlen("ÄÄNESTYS Straße Привет"));
+	CHECK_STR(b.data, "äänestys strasse привет");
+	/* Decomposed input composes: "a" and U+0308 is one "ä". */
+	buf_reset(&b);
+	text_casefold(&b, "A\xcc\x88", 3);
+	CHECK_STR(b.data, "ä");
+	/* Not UTF-8: as it is. */
+	buf_reset(&b);
+	text_casefold(&b, "\xff" "A", 2);
+	CHECK(b.len == 2 && memcmp(b.data, "\xff" "A", 2) == 0);
+	buf_free(&b);
 }
