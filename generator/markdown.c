@@ -9,6 +9,7 @@
 
 #include "chart.h"
 #include "data.h"
+#include "glossary.h"
 #include "markdown.h"
 #include "rawhtml.h"
 #include "url.h"
@@ -1539,6 +1540,9 @@ markdown_render(const struct site *s, const struct value *i18n,
 		markdown_hint_id(d, st.local[i].id, ids, r->nheadings);
 	}
 
+	/* The first use of each glossary term links to its explanation. */
+	if (glossary_mark(glossary_current(), root, p, &md_mem))
+		read_data(&st, GLOSSARY_DATA);
 	r->html = cmark_render_html_with_mem(root, opts,
 	    cmark_parser_get_syntax_extensions(st.parser), &md_mem);
 	r->len = strlen(r->html);
