@@ -4,7 +4,7 @@
  * -DFUZZ_FRONT_MATTER, -DFUZZ_CONFIG, -DFUZZ_CACHE, -DFUZZ_MARKDOWN,
  * -DFUZZ_DATE, -DFUZZ_SLUG, -DFUZZ_URL, -DFUZZ_RAWHTML,
  * -DFUZZ_HISTORY_CACHE, -DFUZZ_DIFF, -DFUZZ_DATA_NAMES, -DFUZZ_HYPHEN,
- * -DFUZZ_PLAIN, -DFUZZ_ICAL or -DFUZZ_CONSULT, and
+ * -DFUZZ_PLAIN, -DFUZZ_ICAL, -DFUZZ_CONSULT or -DFUZZ_SEARCH, and
  * -DFUZZ_ROOT=\"/path/of/the/repository\"
  * (tests/fuzz/lib.sh does; see tests/fuzz/README.md). Each feeds the
  * input to the parser and checks that it returns, with an error or a
@@ -30,6 +30,7 @@
 #include "consult.h"
 #include "ical.h"
 #include "plain.h"
+#include "search.h"
 #include "messages.h"
 #include "content.h"
 #include "csv.h"
@@ -59,8 +60,9 @@
     !defined(FUZZ_URL) && !defined(FUZZ_RAWHTML) && \
     !defined(FUZZ_HISTORY_CACHE) && !defined(FUZZ_DIFF) && \
     !defined(FUZZ_DATA_NAMES) && !defined(FUZZ_HYPHEN) && \
-    !defined(FUZZ_PLAIN) && !defined(FUZZ_ICAL) && !defined(FUZZ_CONSULT)
-#error "define one of FUZZ_YAML, FUZZ_CSV, FUZZ_MUSTACHE, FUZZ_CHART, FUZZ_FRONT_MATTER, FUZZ_CONFIG, FUZZ_CACHE, FUZZ_MARKDOWN, FUZZ_DATE, FUZZ_SLUG, FUZZ_URL, FUZZ_RAWHTML, FUZZ_HISTORY_CACHE, FUZZ_DIFF, FUZZ_DATA_NAMES, FUZZ_HYPHEN, FUZZ_PLAIN, FUZZ_ICAL, FUZZ_CONSULT"
+    !defined(FUZZ_PLAIN) && !defined(FUZZ_ICAL) && !defined(FUZZ_CONSULT) && \
+    !defined(FUZZ_SEARCH)
+#error "define one of FUZZ_YAML, FUZZ_CSV, FUZZ_MUSTACHE, FUZZ_CHART, FUZZ_FRONT_MATTER, FUZZ_CONFIG, FUZZ_CACHE, FUZZ_MARKDOWN, FUZZ_DATE, FUZZ_SLUG, FUZZ_URL, FUZZ_RAWHTML, FUZZ_HISTORY_CACHE, FUZZ_DIFF, FUZZ_DATA_NAMES, FUZZ_HYPHEN, FUZZ_PLAIN, FUZZ_ICAL, FUZZ_CONSULT, FUZZ_SEARCH"
 #endif
 
 int	LLVMFuzzerInitialize(int *, char ***);
@@ -300,6 +302,17 @@ utf8_reference(const unsigned char *s, size_t n, size_t *bad)
 	}
 	*bad = i;
 	return i == n;
+}
+#endif
+
+#if defined(FUZZ_SEARCH)
+static void
+fuzz_search_word(void *arg, const char *w, size_t len)
+{
+	size_t n;
+
+	FUZZ_CHECK(len > 0);
+	FUZZ_CHECK(search_stem(arg, w, len, &n) != NULL && n > 0);
 }
 #endif
 
@@ -613,6 +626,27 @@ url_done:
 				    d.v[i].line <= lines);
 			}
 		}
+	}
+#elif defined(FUZZ_SEARCH)
+	{
+		/*
+		 * A page's Markdown to the words of its index: the text comes
+		 * out no longer than it went in, every word is non-empty and
+		 * has a non-empty stem.
+		 */
+		static struct search_stemmer *st;
+		struct buf heads = BUF_INIT, text = BUF_INIT;
+
+		if (st == NULL)
+			st = search_stemmer_new("fi");
+		search_markdown(s, size, &heads, &text);
+		FUZZ_CHECK(heads.len + text.len <= 2 * size + 2);
+		search_words(text.data ? text.data : "", text.len,
+		    fuzz_search_word, st);
+		search_words(heads.data ? heads.data : "", heads.len,
+		    fuzz_search_word, st);
+		buf_free(&heads);
+		buf_free(&text);
 	}
 #elif defined(FUZZ_ICAL)
 	{

@@ -5,7 +5,7 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 FB=${FUZZ_BUILD:-$ROOT/build/fuzz}
 FUZZ_CC=${FUZZ_CC:-clang}
-FUZZ_TARGETS="yaml csv mustache chart front_matter config cache markdown date slug url rawhtml history_cache diff data_names hyphen plain ical consult"
+FUZZ_TARGETS="yaml csv mustache chart front_matter config cache markdown date slug url rawhtml history_cache diff data_names hyphen plain ical consult search"
 # The Makefile's packages, so that a new library cannot be missed here.
 FUZZ_PKGS=$(sed -n 's/^PKGS[[:space:]]*=[[:space:]]*//p' "$ROOT/Makefile")
 # UBSan stops at the first finding (halt_on_error), so that libFuzzer saves
@@ -15,7 +15,7 @@ FUZZ_CFLAGS="-std=c11 -g -O1 -fno-omit-frame-pointer \
 -fsanitize=address,undefined \
 -D_GNU_SOURCE -DVALO_VERSION=\"0.1\" -iquote $ROOT/generator \
 $(pkg-config --cflags $FUZZ_PKGS 2>/dev/null)"
-FUZZ_LIBS="$(pkg-config --libs $FUZZ_PKGS 2>/dev/null) -lcmark-gfm-extensions -lcsv -lpthread -ldl -lm"
+FUZZ_LIBS="$(pkg-config --libs $FUZZ_PKGS 2>/dev/null) -lcmark-gfm-extensions -lcsv -lstemmer -lpthread -ldl -lm"
 export ASAN_OPTIONS="detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 

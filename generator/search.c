@@ -1,0 +1,2005 @@
+#include <libstemmer.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "content.h"
+#include "search.h"
+#include "util/arena.h"
+#include "util/hmap.h"
+#include "util/mem.h"
+#include "util/pool.h"
+
+/*
+ * Words.
+ */
+
+/* One code point of s[0..n): its length, and 0xFFFD for a bad byte. */
+static size_t
+utf8_get(const unsigned char *s, size_t n, uint32_t *c)
+{
+	if (s[0] < 0x80) {
+		*c = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] < 0xE0 && n >= 2 && (s[1] & 0xC0) == 0x80) {
+		*c = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+		return 2;
+	}
+	if (s[0] >= 0xE0 && s[0] < 0xF0 && n >= 3 && (s[1] & 0xC0) == 0x80 &&
+	    (s[2] & 0xC0) == 0x80) {
+		*c = (uint32_t)(s[0] & 0x0F) << 12 |
+		    (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+		if (*c >= 0x800 && (*c < 0xD800 || *c >= 0xE000))
+			return 3;
+	} else if (s[0] >= 0xF0 && s[0] < 0xF5 && n >= 4 &&
+	    (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
+	    (s[3] & 0xC0) == 0x80) {
+		*c = (uint32_t)(s[0] & 0x07) << 18 |
+		    (uint32_t)(s[1] & 0x3F) << 12 |
+		    (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+		if (*c >= 0x10000 && *c <= 0x10FFFF)
+			return 4;
+	}
+	*c = 0xFFFD;
+	return 1;
+}
+
+static size_t
+utf8_put(char *out, uint32_t c)
+{
+	unsigned char *o = (unsigned char *)out;
+
+	if (c < 0x80) {
+		o[0] = (unsigned char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (unsigned char)(0xC0 | c >> 6);
+		o[1] = (unsigned char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | c >> 12);
+		o[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+		o[2] = (unsigned char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xF0 | c >> 18);
+	o[1] = (unsigned char)(0x80 | (c >> 12 & 0x3F));
+	o[2] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+	o[3] = (unsigned char)(0x80 | (c & 0x3F));
+	return 4;
+}
+
+/*
+ * Upper to lower case, by ranges and pairs as Unicode has them; the
+ * script's fold() has the same table, and the two must agree.
+ */
+uint32_t
+search_fold(uint32_t c)
+{
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z' ? c + 32 : c;
+	if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
+		return c + 32;
+	if ((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) ||
+	    (c >= 0x14A && c <= 0x177) || (c >= 0x200 && c <= 0x21F) ||
+	    (c >= 0x222 && c <= 0x233))
+		return c | 1;
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E))
+		return c & 1 ? c + 1 : c;
+	if (c == 0x130)
+		return 'i';
+	if (c == 0x178)
+		return 0xFF;
+	if ((c >= 0x391 && c <= 0x3A1) || (c >= 0x3A3 && c <= 0x3AB))
+		return c + 32;
+	if (c == 0x386)
+		return 0x3AC;
+	if (c >= 0x388 && c <= 0x38A)
+		return c + 37;
+	if (c == 0x38C)
+		return 0x3CC;
+	if (c == 0x38E || c == 0x38F)
+		return c + 63;
+	if (c >= 0x410 && c <= 0x42F)
+		return c + 32;
+	if (c >= 0x400 && c <= 0x40F)
+		return c + 80;
+	return c;
+}
+
+int
+search_is_word(uint32_t c)
+{
+	if (c < 0x80)
+		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z');
+	return (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) ||
+	    (c >= 0x370 && c <= 0x3FF && c != 0x37E && c != 0x387) ||
+	    (c >= 0x400 && c <= 0x4FF);
+}
+
+/*
+ * A letter followed by a combining mark, as an editor that saves
+ * decomposed text writes ä: the composed letter, or 0. The script
+ * composes the query (NFC) before it folds, for every letter.
+ */
+static uint32_t
+compose(char base, uint32_t mark)
+{
+	static const struct {
+		char		 base;
+		uint16_t	 mark;
+		uint16_t	 to;
+	} t[] = {
+		{ 'a', 0x300, 0xE0 }, { 'a', 0x301, 0xE1 },
+		{ 'a', 0x308, 0xE4 }, { 'a', 0x30A, 0xE5 },
+		{ 'e', 0x300, 0xE8 }, { 'e', 0x301, 0xE9 },
+		{ 'e', 0x308, 0xEB }, { 'i', 0x301, 0xED },
+		{ 'i', 0x308, 0xEF }, { 'n', 0x303, 0xF1 },
+		{ 'o', 0x301, 0xF3 }, { 'o', 0x303, 0xF5 },
+		{ 'o', 0x308, 0xF6 }, { 'u', 0x301, 0xFA },
+		{ 'u', 0x308, 0xFC }, { 's', 0x30C, 0x161 },
+		{ 'z', 0x30C, 0x17E },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].base == base && t[i].mark == mark)
+			return t[i].to;
+	return 0;
+}
+
+/* An ASCII byte's folded self if it is part of a word, else 0. */
+static const unsigned char ascii_word[128] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
+	['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
+	['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o',
+	['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
+	['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',
+	['z'] = 'z',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+	['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+	['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+	['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+	['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+	['Z'] = 'z',
+};
+
+/*
+ * search_words, inline: where fn is known (the index's on_word), the
+ * compiler makes the call per word a direct one.
+ */
+static inline __attribute__((always_inline)) void
+scan_words(const char *s, size_t n,
+    void (*fn)(void *, const char *, size_t), void *arg)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	char w[SEARCH_WORD_MAX + 4];
+	size_t i = 0, k, len = 0, chars = 0;
+	uint32_t c, to;
+	unsigned char f;
+
+	memset(w, 0, sizeof(w));
+
+	/*
+	 * len counts on past SEARCH_WORD_MAX, where nothing more is kept:
+	 * such a word is no word. Most text is ASCII, and takes the first
+	 * branch alone.
+	 */
+	while (i < n) {
+		if (u[i] < 0x80) {
+			f = ascii_word[u[i++]];
+			if (f != 0) {
+				if (len < SEARCH_WORD_MAX)
+					w[len] = (char)f;
+				len++;
+				chars++;
+				continue;
+			}
+		} else {
+			/* ä, ö, å: two bytes, C3 and one of 80 to BF. */
+			if (u[i] == 0xC3 && i + 1 < n &&
+			    (u[i + 1] & 0xC0) == 0x80) {
+				c = 0xC0 | (u[i + 1] & 0x3F);
+				k = 2;
+			} else
+				k = utf8_get(u + i, n - i, &c);
+			i += k;
+			if (c == 0xAD)
+				continue;
+			if (c >= 0x300 && c < 0x370) {
+				/* A mark may make a letter of ASCII. */
+				if (len > 0 && len <= SEARCH_WORD_MAX &&
+				    (unsigned char)w[len - 1] < 0x80 &&
+				    (to = compose(w[len - 1], c)) != 0) {
+					len--;
+					if (len + 2 <= SEARCH_WORD_MAX)
+						utf8_put(w + len, to);
+					len += 2;
+				}
+				continue;
+			}
+			if (search_is_word(c)) {
+				/* İ folds to ASCII i. */
+				c = search_fold(c);
+				k = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+				if (len + k <= SEARCH_WORD_MAX)
+					utf8_put(w + len, c);
+				len += k;
+				chars++;
+				continue;
+			}
+		}
+		if (len == 0)
+			continue;
+		if (chars >= 2 && len <= SEARCH_WORD_MAX)
+			fn(arg, w, len);
+		memset(w, 0, 16);
+		len = chars = 0;
+	}
+	if (chars >= 2 && len <= SEARCH_WORD_MAX)
+		fn(arg, w, len);
+}
+
+void
+search_words(const char *s, size_t n,
+    void (*fn)(void *, const char *, size_t), void *arg)
+{
+	scan_words(s, n, fn, arg);
+}
+
+/*
+ * Stems.
+ */
+
+struct search_stemmer {
+	struct sb_stemmer	*sb;	/* NULL: words are their stems */
+	int			 finnish;
+	struct buf		 buf;
+};
+
+struct search_stemmer *
+search_stemmer_new(const char *lang)
+{
+	struct search_stemmer *st = xcalloc(1, sizeof(*st));
+
+	/* Only Finnish: the script has no other stemmer to agree with. */
+	if (lang != NULL && strcmp(lang, "fi") == 0 &&
+	    (st->sb = sb_stemmer_new("finnish", "UTF_8")) != NULL)
+		st->finnish = 1;
+	return st;
+}
+
+const char *
+search_stemmer_name(const struct search_stemmer *st)
+{
+	return st->finnish ? "finnish" : "none";
+}
+
+/*
+ * The bytes of the Finnish vowel (V1 of the Snowball stemmer) that
+ * s[0..n) ends in, or 0.
+ */
+static size_t
+vowel_at_end(const char *s, size_t n)
+{
+	if (n >= 1 && s[n - 1] != '\0' && strchr("aeiouy", s[n - 1]) != NULL)
+		return 1;
+	/* ä and ö: C3 A4, C3 B6 */
+	if (n >= 2 && (unsigned char)s[n - 2] == 0xC3 &&
+	    ((unsigned char)s[n - 1] == 0xA4 ||
+	    (unsigned char)s[n - 1] == 0xB6))
+		return 2;
+	return 0;
+}
+
+const char *
+search_stem(struct search_stemmer *st, const char *w, size_t n, size_t *len)
+{
+	const sb_symbol *r;
+	size_t i, k, v;
+
+	*len = n;
+	if (st->sb == NULL)
+		return w;
+	for (i = 0; i < n; i++)
+		if (w[i] >= '0' && w[i] <= '9')
+			return w;
+	buf_reset(&st->buf);
+	buf_put(&st->buf, w, n);
+	/* ihminen, ihmisen: Snowball gives ihmin and ihmis. */
+	if (n >= 5 && memcmp(w + n - 4, "inen", 4) == 0) {
+		st->buf.len -= 3;
+		buf_puts(&st->buf, "se");
+	}
+	r = sb_stemmer_stem(st->sb, (const sb_symbol *)st->buf.data,
+	    (int)st->buf.len);
+	if (r == NULL)
+		return w;
+	k = (size_t)sb_stemmer_length(st->sb);
+	buf_reset(&st->buf);
+	buf_put(&st->buf, r, k);
+	/*
+	 * päätös, päätöksen: Snowball gives päätös and päätöks. Not in a
+	 * stem of three letters (yksi is not ysi).
+	 */
+	if (k >= 4 && memcmp(st->buf.data + k - 2, "ks", 2) == 0 &&
+	    (v = vowel_at_end(st->buf.data, k - 2)) != 0 && k - 2 > v) {
+		st->buf.data[k - 2] = 's';
+		st->buf.data[--k] = '\0';
+		st->buf.len = k;
+	}
+	*len = k;
+	return st->buf.data;
+}
+
+void
+search_stemmer_free(struct search_stemmer *st)
+{
+	if (st == NULL)
+		return;
+	if (st->sb != NULL)
+		sb_stemmer_delete(st->sb);
+	buf_free(&st->buf);
+	free(st);
+}
+
+/*
+ * The text of Markdown.
+ */
+
+#define MD_NESTING	8	/* brackets in brackets read as links */
+
+static int
+is_alnum_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/*
+ * The end of the bracket that s[i] opens, closed by close; or n. Each
+ * byte looked at costs one of *budget, and with none left there is no
+ * end: a line of brackets that never close would otherwise take time in
+ * its length squared.
+ */
+static size_t
+matching(const char *s, size_t n, size_t i, char open, char close,
+    size_t *budget)
+{
+	size_t depth = 0;
+
+	for (; i < n && *budget > 0; i++, (*budget)--) {
+		if (s[i] == '\\' && i + 1 < n)
+			i++;
+		else if (s[i] == open)
+			depth++;
+		else if (s[i] == close && --depth == 0)
+			return i;
+	}
+	return n;
+}
+
+/* What a line may spend on looking for brackets' ends: enough for any
+   that a person wrote. */
+#define MATCH_BUDGET(len)	(16 * (len) + 4096)
+
+/* The bytes that may begin inline markup. */
+static const unsigned char md_special[256] = {
+	['\\'] = 1, ['*'] = 1, ['`'] = 1, ['~'] = 1, ['_'] = 1, ['|'] = 1,
+	['<'] = 1, ['&'] = 1, ['!'] = 1, ['['] = 1,
+};
+
+/*
+ * Appends what a reader sees of inline Markdown s[0..n), looking for
+ * the ends of brackets while *budget lasts (see matching).
+ */
+static void
+inline_text(struct buf *out, const char *s, size_t n, int depth,
+    size_t *budget)
+{
+	static const struct {
+		const char	*name;
+		const char	*text;
+	} ent[] = {
+		{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
+		{ "shy", "" },
+	};
+	size_t i = 0, j, k, e;
+	unsigned char c;
+
+	while (i < n) {
+		/* Plain text, the most of it, in one piece. */
+		for (j = i; j < n && !md_special[(unsigned char)s[j]]; j++)
+			;
+		if (j > i) {
+			buf_put(out, s + i, j - i);
+			i = j;
+			continue;
+		}
+		c = (unsigned char)s[i];
+		switch (c) {
+		case '\\':
+			if (i + 1 < n && s[i + 1] != '\n') {
+				buf_putc(out, s[i + 1]);
+				i += 2;
+				continue;
+			}
+			break;
+		case '*':
+		case '`':
+		case '~':
+			i++;
+			continue;
+		case '_':
+			/* snake_case keeps it; _emphasis_ does not. */
+			if (i > 0 && i + 1 < n && is_alnum_byte(s[i - 1]) &&
+			    is_alnum_byte(s[i + 1]))
+				break;
+			i++;
+			continue;
+		case '|':
+			buf_putc(out, ' ');
+			i++;
+			continue;
+		case '<':
+			/* An HTML tag or an autolink: none of it is text. */
+			if (i + 1 < n && (strchr("/!?", s[i + 1]) != NULL ||
+			    is_alnum_byte(s[i + 1])) && s[i + 1] != '\0') {
+				for (j = i + 1; j < n && s[j] != '>' &&
+				    s[j] != '<'; j++)
+					;
+				if (j < n && s[j] == '>') {
+					buf_putc(out, ' ');
+					i = j + 1;
+					continue;
+				}
+			}
+			break;
+		case '&':
+			for (j = i + 1; j < n && j - i <= 32 &&
+			    (is_alnum_byte(s[j]) || s[j] == '#') &&
+			    (unsigned char)s[j] < 0x80; j++)
+				;
+			if (j < n && s[j] == ';' && j > i + 1) {
+				for (e = 0; e < sizeof(ent) / sizeof(ent[0]);
+				    e++)
+					if (strlen(ent[e].name) == j - i - 1 &&
+					    memcmp(ent[e].name, s + i + 1,
+					    j - i - 1) == 0)
+						break;
+				buf_puts(out, e < sizeof(ent) / sizeof(ent[0]) ?
+				    ent[e].text : " ");
+				i = j + 1;
+				continue;
+			}
+			break;
+		case '!':
+			if (i + 1 < n && s[i + 1] == '[') {
+				i++;
+				continue;
+			}
+			break;
+		case '[':
+			if (depth >= MD_NESTING)
+				break;
+			j = matching(s, n, i, '[', ']', budget);
+			if (j == n)
+				break;
+			/* A footnote's mark is a number, not text. */
+			if (i + 1 < n && s[i + 1] == '^') {
+				i = j + 1;
+				continue;
+			}
+			inline_text(out, s + i + 1, j - i - 1, depth + 1,
+			    budget);
+			k = j + 1;
+			if (k < n && s[k] == '(') {
+				k = matching(s, n, k, '(', ')', budget);
+				i = k < n ? k + 1 : n;
+			} else if (k < n && s[k] == '[') {
+				k = matching(s, n, k, '[', ']', budget);
+				i = k < n ? k + 1 : n;
+			} else
+				i = k;
+			continue;
+		default:
+			break;
+		}
+		buf_putc(out, s[i]);
+		i++;
+	}
+}
+
+/* s[0..n) after up to three spaces: their number, or 4 for code. */
+static size_t
+indent(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < 4 && s[i] == ' '; i++)
+		;
+	return i < n && s[i] == '\t' ? 4 : i;
+}
+
+/* A line of only c (and spaces), at least min of them. */
+static int
+line_of_only(const char *s, size_t n, char c, size_t min)
+{
+	size_t i, count = 0;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == c)
+			count++;
+		else if (s[i] != ' ' && s[i] != '\t')
+			return 0;
+	return count >= min;
+}
+
+/* A line of a table's delimiter row: | :--- | ---: | */
+static int
+table_rule(const char *s, size_t n)
+{
+	size_t i;
+	int dash = 0;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '-')
+			dash = 1;
+		else if (strchr("|: \t", s[i]) == NULL || s[i] == '\0')
+			return 0;
+	return dash && memchr(s, '|', n) != NULL;
+}
+
+/* Ends the text's current line, once. */
+static void
+end_line(struct buf *b)
+{
+	while (b->len > 0 && b->data[b->len - 1] == ' ')
+		b->data[--b->len] = '\0';
+	if (b->len > 0 && b->data[b->len - 1] != '\n')
+		buf_putc(b, '\n');
+}
+
+/*
+ * Ends the text's paragraph; done, if not NULL, takes it and the text
+ * starts anew. The index reads a paragraph while it is still in the
+ * cache, not the whole text again afterwards.
+ */
+static void
+para_done(struct buf *text, void (*done)(void *, struct buf *), void *arg)
+{
+	end_line(text);
+	if (done != NULL && text->len > 0) {
+		done(arg, text);
+		buf_reset(text);
+	}
+}
+
+/* search_markdown, giving done each paragraph of the text. */
+static void
+md_text(const char *md, size_t n, struct buf *heads, struct buf *text,
+    void (*done)(void *, struct buf *), void *arg)
+{
+	const char *p = md, *end = md + n, *eol, *q;
+	size_t len, ind, run, para = SIZE_MAX, budget;
+	char fence = 0;
+	size_t fence_len = 0;
+	int comment = 0;
+
+	for (; p < end; p = eol + (eol < end)) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (eol == NULL)
+			eol = end;
+		len = (size_t)(eol - p);
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		ind = indent(p, len);
+		q = p + (ind < 4 ? ind : 0);
+		len -= (size_t)(q - p);
+		if (fence) {
+			for (run = 0; run < len && q[run] == fence; run++)
+				;
+			if (ind < 4 && run >= fence_len &&
+			    line_of_only(q, len, fence, run))
+				fence = 0;
+			continue;
+		}
+		if (comment) {
+			if (memmem(q, len, "-->", 3) != NULL)
+				comment = 0;
+			continue;
+		}
+		if (ind < 4 && len >= 3 && (q[0] == '`' || q[0] == '~')) {
+			for (run = 0; run < len && q[run] == q[0]; run++)
+				;
+			if (run >= 3 && (q[0] == '~' ||
+			    memchr(q + run, '`', len - run) == NULL)) {
+				fence = q[0];
+				fence_len = run;
+				para_done(text, done, arg);
+				para = SIZE_MAX;
+				continue;
+			}
+		}
+		if (line_of_only(q, len, ' ', 0) || len == 0) {
+			para_done(text, done, arg);
+			para = SIZE_MAX;
+			continue;
+		}
+		if (ind < 4 && q[0] == '#') {
+			for (run = 0; run < len && q[run] == '#'; run++)
+				;
+			if (run <= 6 && (run == len || q[run] == ' ' ||
+			    q[run] == '\t')) {
+				size_t hl = len;
+				const char *brace;
+				/* {#id} and a closing run of # are not text. */
+				if ((brace = memchr(q + run, '{', len - run)) &&
+				    brace + 1 < q + len && brace[1] == '#')
+					hl = (size_t)(brace - q);
+				while (hl > run && (q[hl - 1] == ' ' ||
+				    q[hl - 1] == '#' || q[hl - 1] == '\t'))
+					hl--;
+				while (run < hl && (q[run] == ' ' ||
+				    q[run] == '\t'))
+					run++;
+				budget = MATCH_BUDGET(hl - run);
+				inline_text(heads, q + run, hl - run, 0,
+				    &budget);
+				end_line(heads);
+				para_done(text, done, arg);
+				para = SIZE_MAX;
+				continue;
+			}
+		}
+		if (ind < 4 && (q[0] == '=' || q[0] == '-') &&
+		    line_of_only(q, len, q[0], 1)) {
+			/* Under a paragraph, it makes it a heading. */
+			if (para != SIZE_MAX && para < text->len) {
+				buf_put(heads, text->data + para,
+				    text->len - para);
+				end_line(heads);
+				text->len = para;
+				text->data[para] = '\0';
+			}
+			para_done(text, done, arg);
+			para = SIZE_MAX;
+			continue;
+		}
+		if (ind < 4 && (line_of_only(q, len, '*', 3) ||
+		    line_of_only(q, len, '_', 3) || table_rule(q, len))) {
+			para_done(text, done, arg);
+			para = SIZE_MAX;
+			continue;
+		}
+		if (ind < 4 && len > 1 && q[0] == '[' && q[1] != '^') {
+			size_t j;
+			budget = MATCH_BUDGET(len);
+			j = matching(q, len, 0, '[', ']', &budget);
+			if (j + 1 < len && q[j + 1] == ':')
+				continue;
+		}
+		if (ind < 4 && len >= 4 && memcmp(q, "<!--", 4) == 0) {
+			if (memmem(q, len, "-->", 3) == NULL)
+				comment = 1;
+			continue;
+		}
+		/* Quotes and list items: their markers are not text. */
+		for (;;) {
+			size_t d;
+			while (len > 0 && (q[0] == ' ' || q[0] == '\t')) {
+				q++;
+				len--;
+			}
+			if (len > 0 && q[0] == '>') {
+				q++;
+				len--;
+				continue;
+			}
+			if (len > 1 && strchr("-*+", q[0]) != NULL &&
+			    q[0] != '\0' && (q[1] == ' ' || q[1] == '\t')) {
+				q += 2;
+				len -= 2;
+				continue;
+			}
+			for (d = 0; d < len && d < 9 && q[d] >= '0' &&
+			    q[d] <= '9'; d++)
+				;
+			if (d > 0 && d + 1 < len && (q[d] == '.' ||
+			    q[d] == ')') && (q[d + 1] == ' ' ||
+			    q[d + 1] == '\t')) {
+				q += d + 2;
+				len -= d + 2;
+				continue;
+			}
+			if (len > 3 && q[0] == '[' && strchr(" xX", q[1]) &&
+			    q[1] != '\0' && q[2] == ']' && q[3] == ' ') {
+				q += 4;
+				len -= 4;
+				continue;
+			}
+			break;
+		}
+		if (para == SIZE_MAX)
+			para = text->len;
+		budget = MATCH_BUDGET(len);
+		inline_text(text, q, len, 0, &budget);
+		buf_putc(text, ' ');
+	}
+	para_done(text, done, arg);
+}
+
+void
+search_markdown(const char *md, size_t n, struct buf *heads, struct buf *text)
+{
+	md_text(md, n, heads, text, NULL, NULL);
+}
+
+/*
+ * The excerpt of a result: s up to SEARCH_EXCERPT characters, spaces
+ * and line ends made single spaces, cut at a space, with … if cut.
+ */
+static char *
+excerpt(const char *s)
+{
+	struct buf b = BUF_INIT;
+	size_t chars = 0, cut = 0;
+	int space = 0;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+			space = b.len > 0;
+			continue;
+		}
+		if ((c & 0xC0) != 0x80) {
+			if (chars + space >= SEARCH_EXCERPT) {
+				if (cut > 0) {
+					b.len = cut;
+					b.data[cut] = '\0';
+				}
+				buf_puts(&b, "…");
+				break;
+			}
+			if (space) {
+				cut = b.len;
+				buf_putc(&b, ' ');
+				chars++;
+				space = 0;
+			}
+			chars++;
+		}
+		buf_putc(&b, (char)c);
+	}
+	if (b.data == NULL)
+		buf_puts(&b, "");
+	return buf_detach(&b);
+}
+
+/*
+ * The index.
+ */
+
+/* A stem as one thread saw it. */
+struct ent {
+	char		*stem;		/* in the thread's arena */
+	size_t		 len;
+	uint32_t	 gid;		/* its number in the index, +1 */
+	uint32_t	 doc;		/* the last page it was in, +1 */
+	uint16_t	 hits[3];	/* in it: title, headings, text */
+};
+
+#define ENT_MAX		(1u << 24)	/* a pair has 24 bits for it */
+
+/*
+ * Folded word -> ent number: the one lookup made for every word of every
+ * page, so not hmap's, which hashes a byte at a time and compares with
+ * strncmp (a third of the index's time with it).
+ */
+struct wslot {
+	union {
+		uint64_t	 k[2];	/* the word, if len <= 16 */
+		const char	*key;	/* else it, in the arena */
+	} u;
+	uint32_t	 len;		/* 0: free */
+	uint32_t	 ent;
+};
+
+struct wtab {
+	struct wslot	*v;
+	size_t		 cap;		/* a power of two */
+	size_t		 len;
+};
+
+static uint64_t
+whash(const char *s, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n, x;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&x, s, 8);
+		h = (h ^ x) * 0xFF51AFD7ED558CCDULL;
+		h ^= h >> 32;
+	}
+	/* Not memcpy: its bytes, loaded again as one word, stall. */
+	for (x = 0; n > 0; n--)
+		x = x << 8 | (unsigned char)s[n - 1];
+	h = (h ^ x) * 0xC4CEB9FE1A85EC53ULL;
+	return h ^ h >> 29;
+}
+
+/* memcmp(a, b, n) == 0 for a word: inline, as a call costs more. */
+static int
+same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return 0;
+	}
+	for (; n > 0; a++, b++, n--)
+		if (*a != *b)
+			return 0;
+	return 1;
+}
+
+/*
+ * The slot of word w[0..n), whose first 16 bytes (NUL after the word)
+ * are k: its own, or the free one for it. Most words are 16 bytes or
+ * shorter and are compared in the slot, with no other memory read.
+ */
+static struct wslot *
+wtab_find(const struct wtab *t, const char *w, size_t n, const uint64_t *k)
+{
+	uint64_t h;
+	size_t i;
+
+	if (n <= 16)
+		h = (k[0] * 0xFF51AFD7ED558CCDULL) ^
+		    (k[1] * 0xC4CEB9FE1A85EC53ULL);
+	else
+		h = whash(w, n);
+	h ^= h >> 29;
+	for (i = (size_t)h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+		struct wslot *e = &t->v[i];
+		if (e->len == 0)
+			return e;
+		if (e->len != n)
+			continue;
+		if (n <= 16 ? e->u.k[0] == k[0] && e->u.k[1] == k[1] :
+		    same_bytes(e->u.key, w, n))
+			return e;
+	}
+}
+
+static void
+wtab_grow(struct wtab *t)
+{
+	struct wslot *old = t->v, *e;
+	size_t i, cap = t->cap;
+
+	t->cap = cap ? cap * 2 : 4096;
+	t->v = xcalloc(t->cap, sizeof(*t->v));
+	for (i = 0; i < cap; i++)
+		if (old[i].len != 0) {
+			e = wtab_find(t, old[i].len <= 16 ? NULL :
+			    old[i].u.key, old[i].len, old[i].u.k);
+			*e = old[i];
+		}
+	free(old);
+}
+
+/* What one thread of search_index owns. */
+struct tstate {
+	struct search_stemmer	*st;
+	struct arena		 arena;
+	struct wtab		 words;		/* word -> ent */
+	struct hmap		 stems;		/* stem -> ent +1 */
+	struct ent		*ents;
+	size_t			 nents;
+	size_t			 capents;
+	uint32_t		*touched;	/* ents of the page read */
+	size_t			 ntouched;
+	size_t			 captouched;
+	struct buf		 src, heads, text;
+	struct buf		 ex;		/* the first text, for excerpt */
+	uint32_t		 doc;		/* the page read, +1 */
+	int			 field;		/* 0, 1, 2: see hits */
+};
+
+/* What one page gave. */
+struct doc {
+	int		 thread;
+	uint32_t	*pairs;		/* ent number << 8 | weight */
+	size_t		 npairs;
+	const char	*title;		/* borrowed */
+	const char	*url;
+	const char	*section;
+	char		*excerpt;
+};
+
+struct indexer {
+	search_load_fn		*load;
+	void			*arg;
+	struct tstate		*t;
+	struct doc		*docs;
+};
+
+static void
+on_word(void *arg, const char *w, size_t n)
+{
+	struct tstate *t = arg;
+	struct wslot *slot;
+	uint64_t k[2];
+	uintptr_t v;
+	const char *s;
+	struct ent *e;
+	size_t sl;
+
+	/* search_words pads the word with NULs to 16 bytes. */
+	memcpy(k, w, sizeof(k));
+	if ((t->words.len + 1) * 4 > t->words.cap * 3)
+		wtab_grow(&t->words);
+	slot = wtab_find(&t->words, w, n, k);
+	v = slot->len != 0 ? slot->ent + 1 : 0;
+	if (v == 0) {
+		s = search_stem(t->st, w, n, &sl);
+		v = (uintptr_t)hmap_getn(&t->stems, s, sl);
+		if (v == 0) {
+			if (t->nents >= ENT_MAX)
+				return;
+			t->ents = xgrow(t->ents, &t->capents, t->nents + 1,
+			    sizeof(*t->ents));
+			e = &t->ents[t->nents++];
+			memset(e, 0, sizeof(*e));
+			e->stem = arena_strndup(&t->arena, s, sl);
+			e->len = sl;
+			v = t->nents;
+			hmap_put(&t->stems, e->stem, (void *)v);
+		}
+		if (n <= 16)
+			memcpy(slot->u.k, k, sizeof(k));
+		else
+			slot->u.key = arena_strndup(&t->arena, w, n);
+		slot->len = (uint32_t)n;
+		slot->ent = (uint32_t)(v - 1);
+		t->words.len++;
+	}
+	e = &t->ents[v - 1];
+	if (e->doc != t->doc) {
+		e->doc = t->doc;
+		memset(e->hits, 0, sizeof(e->hits));
+		t->touched = xgrow(t->touched, &t->captouched, t->ntouched + 1,
+		    sizeof(*t->touched));
+		t->touched[t->ntouched++] = (uint32_t)(v - 1);
+	}
+	if (e->hits[t->field] < UINT16_MAX)
+		e->hits[t->field]++;
+}
+
+/*
+ * A page's weight for a stem: any title match outranks any without one,
+ * a heading (or the description, summary, tags) any text alone.
+ */
+static unsigned
+weight(const struct ent *e)
+{
+	unsigned w = (e->hits[0] ? 64 : 0) + (e->hits[1] ? 16 : 0) +
+	    (e->hits[2] < 15 ? e->hits[2] : 15);
+
+	return w ? w : 1;
+}
+
+/* A paragraph of a page's text: its words, and the excerpt's start. */
+static void
+text_done(void *arg, struct buf *text)
+{
+	struct tstate *t = arg;
+
+	if (t->ex.len < 4 * SEARCH_EXCERPT) {
+		buf_put(&t->ex, text->data, text->len);
+		buf_putc(&t->ex, ' ');
+	}
+	scan_words(text->data, text->len, on_word, t);
+}
+
+static void
+index_page(void *arg, int worker, size_t i)
+{
+	struct indexer *ix = arg;
+	struct tstate *t = &ix->t[worker];
+	struct doc *d = &ix->docs[i];
+	struct search_page p;
+	size_t k;
+
+	memset(&p, 0, sizeof(p));
+	buf_reset(&t->src);
+	buf_reset(&t->heads);
+	buf_reset(&t->text);
+	buf_reset(&t->ex);
+	if (ix->load(ix->arg, i, &p, &t->src) == -1) {
+		p.md = NULL;
+		p.mdlen = 0;
+	}
+	t->doc = (uint32_t)i + 1;
+	t->ntouched = 0;
+	t->field = 2;
+	if (p.md != NULL)
+		md_text(p.md, p.mdlen, &t->heads, &t->text, text_done, t);
+	t->field = 0;
+	if (p.title != NULL)
+		scan_words(p.title, strlen(p.title), on_word, t);
+	t->field = 1;
+	if (p.about != NULL)
+		scan_words(p.about, strlen(p.about), on_word, t);
+	scan_words(t->heads.data ? t->heads.data : "", t->heads.len,
+	    on_word, t);
+	d->thread = worker;
+	d->npairs = t->ntouched;
+	d->pairs = xcalloc(t->ntouched ? t->ntouched : 1, sizeof(*d->pairs));
+	for (k = 0; k < t->ntouched; k++)
+		d->pairs[k] = t->touched[k] << 8 |
+		    weight(&t->ents[t->touched[k]]);
+	d->title = p.title ? p.title : "";
+	d->url = p.url ? p.url : "";
+	d->section = p.section;
+	d->excerpt = excerpt(p.excerpt ? p.excerpt :
+	    t->ex.data ? t->ex.data : "");
+}
+
+/* Appends s as a JSON string. */
+static void
+json_str(struct buf *b, const char *s)
+{
+	const char *run;
+
+	buf_putc(b, '"');
+	for (run = s; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_put(b, run, (size_t)(s - run));
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else
+			buf_printf(b, "\\u%04x", c);
+		run = s + 1;
+	}
+	buf_put(b, run, (size_t)(s - run));
+	buf_putc(b, '"');
+}
+
+static void
+add_file(struct search_files *f, size_t *cap, char *name, struct buf *b)
+{
+	f->v = xgrow(f->v, cap, f->len + 1, sizeof(*f->v));
+	f->v[f->len].name = name;
+	f->v[f->len].len = b->len;
+	if (b->data == NULL)
+		buf_puts(b, "");
+	f->v[f->len].data = buf_detach(b);
+	f->len++;
+}
+
+/*
+ * Keeps the max best of postings v[0..m) (page << 8 | weight, by page):
+ * every one above the weight that the max-th best has, and of those with
+ * that weight the first pages. They stay in page order. Returns max.
+ * Linear, not a sort: a common word is on most pages of a large site.
+ */
+static size_t
+keep_best(uint32_t *v, size_t m, size_t max)
+{
+	size_t count[256], above = 0, same, i, k;
+	unsigned t;
+
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < m; i++)
+		count[v[i] & 0xFF]++;
+	for (t = 255; t > 0 && above + count[t] < max; t--)
+		above += count[t];
+	same = max - above;
+	for (i = k = 0; i < m; i++) {
+		if ((v[i] & 0xFF) == t) {
+			if (same == 0)
+				continue;
+			same--;
+		} else if ((v[i] & 0xFF) < t)
+			continue;
+		v[k++] = v[i];
+	}
+	return k;
+}
+
+/*
+ * Writes v in decimal at p, returning its end: the postings are most of
+ * the index, and printf's machinery cost more than the rest of it.
+ */
+static char *
+put_uint(char *p, unsigned v)
+{
+	char d[12];
+	size_t i = sizeof(d);
+
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	memcpy(p, d + i, sizeof(d) - i);
+	return p + sizeof(d) - i;
+}
+
+/* The postings of every stem, merged from the threads' tables. */
+struct postings {
+	char		**stems;	/* by number; the threads' */
+	size_t		 n;
+	uint32_t	*order;		/* numbers, by stem */
+	uint32_t	*off;		/* g's: post[off[g]..off[g+1]) */
+	uint32_t	*count;		/* how many of them are kept */
+	uint32_t	*post;		/* page << 8 | weight, by page */
+};
+
+struct stem_ref {
+	const char	*stem;
+	uint32_t	 g;		/* its number */
+};
+
+static int
+by_stem(const void *a, const void *b)
+{
+	return strcmp(((const struct stem_ref *)a)->stem,
+	    ((const struct stem_ref *)b)->stem);
+}
+
+/*
+ * Numbers the stems of every thread in the order of the pages, so that
+ * each stem's postings come out sorted by page, and sorts them.
+ */
+static void
+merge(struct indexer *ix, size_t n, struct postings *ps)
+{
+	struct hmap gmap = HMAP_INIT;
+	struct stem_ref *refs;
+	size_t i, k, g, total = 0, capn = 0, capc = 0;
+
+	memset(ps, 0, sizeof(*ps));
+	for (i = 0; i < n; i++) {
+		struct doc *d = &ix->docs[i];
+		struct tstate *t = &ix->t[d->thread];
+		for (k = 0; k < d->npairs; k++) {
+			struct ent *e = &t->ents[d->pairs[k] >> 8];
+			if (e->gid == 0) {
+				uintptr_t v = (uintptr_t)hmap_getn(&gmap,
+				    e->stem, e->len);
+				if (v == 0) {
+					ps->stems = xgrow(ps->stems, &capn,
+					    ps->n + 1, sizeof(*ps->stems));
+					ps->stems[ps->n++] = e->stem;
+					v = ps->n;
+					hmap_put(&gmap, e->stem, (void *)v);
+					ps->count = xgrow(ps->count, &capc,
+					    ps->n, sizeof(*ps->count));
+					ps->count[ps->n - 1] = 0;
+				}
+				e->gid = (uint32_t)v;
+			}
+			ps->count[e->gid - 1]++;
+			total++;
+		}
+	}
+	hmap_free(&gmap);
+	if (ps->count == NULL)
+		ps->count = xcalloc(1, sizeof(*ps->count));
+	ps->off = xcalloc(ps->n + 1, sizeof(*ps->off));
+	for (g = 0; g < ps->n; g++)
+		ps->off[g + 1] = ps->off[g] + ps->count[g];
+	ps->post = xcalloc(total ? total : 1, sizeof(*ps->post));
+	memset(ps->count, 0, ps->n * sizeof(*ps->count));
+	for (i = 0; i < n; i++) {
+		struct doc *d = &ix->docs[i];
+		struct tstate *t = &ix->t[d->thread];
+		for (k = 0; k < d->npairs; k++) {
+			g = t->ents[d->pairs[k] >> 8].gid - 1;
+			ps->post[ps->off[g] + ps->count[g]++] =
+			    (uint32_t)i << 8 | (d->pairs[k] & 0xFF);
+		}
+	}
+	refs = xcalloc(ps->n ? ps->n : 1, sizeof(*refs));
+	for (g = 0; g < ps->n; g++) {
+		refs[g].stem = ps->stems[g];
+		refs[g].g = (uint32_t)g;
+	}
+	qsort(refs, ps->n, sizeof(*refs), by_stem);
+	ps->order = xcalloc(ps->n ? ps->n : 1, sizeof(*ps->order));
+	for (g = 0; g < ps->n; g++)
+		ps->order[g] = refs[g].g;
+	free(refs);
+}
+
+static void
+postings_free(struct postings *ps)
+{
+	free(ps->stems);
+	free(ps->order);
+	free(ps->off);
+	free(ps->count);
+	free(ps->post);
+}
+
+#define BLOCK		256	/* stems one thread writes at a time */
+
+/* The JSON entries of a block of stems, one after another. */
+struct entries {
+	struct buf	 b;
+	size_t		 end[BLOCK];	/* where each ends in b */
+};
+
+struct emit {
+	struct postings	*ps;
+	struct entries	*blocks;
+	const struct doc *docs;
+	size_t		 ndocs;
+	struct buf	*chunks;
+};
+
+/* Block j of the stems in order: "STEM":[P,W,...] for each. */
+static void
+emit_block(void *arg, int worker, size_t j)
+{
+	struct emit *em = arg;
+	struct postings *ps = em->ps;
+	struct entries *e = &em->blocks[j];
+	size_t k, i, m;
+
+	for (k = j * BLOCK; k < ps->n && k < (j + 1) * BLOCK; k++) {
+		uint32_t g = ps->order[k], *v = ps->post + ps->off[g], prev = 0;
+		char *p;
+		m = ps->count[g];
+		if (m > SEARCH_POSTINGS_MAX)
+			m = keep_best(v, m, SEARCH_POSTINGS_MAX);
+		buf_putc(&e->b, '"');
+		buf_puts(&e->b, ps->stems[g]);
+		buf_puts(&e->b, "\":[");
+		/* A posting is at most 10 + 1 + 3 digits and two commas. */
+		buf_grow(&e->b, m * 16 + 1);
+		p = e->b.data + e->b.len;
+		for (i = 0; i < m; i++) {
+			if (i > 0)
+				*p++ = ',';
+			p = put_uint(p, (v[i] >> 8) - prev);
+			*p++ = ',';
+			p = put_uint(p, v[i] & 0xFF);
+			prev = v[i] >> 8;
+		}
+		*p++ = ']';
+		*p = '\0';
+		e->b.len = (size_t)(p - e->b.data);
+		e->end[k - j * BLOCK] = e->b.len;
+	}
+}
+
+/* Chunk j of the page list: [[TITLE,URL,SECTION,EXCERPT],...]. */
+static void
+emit_chunk(void *arg, int worker, size_t j)
+{
+	struct emit *em = arg;
+	struct buf *b = &em->chunks[j];
+	size_t i;
+
+	buf_putc(b, '[');
+	for (i = j * SEARCH_CHUNK; i < em->ndocs && i < (j + 1) * SEARCH_CHUNK;
+	    i++) {
+		const struct doc *d = &em->docs[i];
+		buf_puts(b, i > j * SEARCH_CHUNK ? ",\n[" : "[");
+		json_str(b, d->title);
+		buf_putc(b, ',');
+		json_str(b, d->url);
+		buf_putc(b, ',');
+		json_str(b, d->section ? d->section : "");
+		buf_putc(b, ',');
+		json_str(b, d->excerpt);
+		buf_putc(b, ']');
+	}
+	buf_puts(b, "]\n");
+}
+
+/* Both of the above: blocks first, then chunks. */
+static void
+emit_item(void *arg, int worker, size_t i)
+{
+	struct emit *em = arg;
+	size_t nblocks = (em->ps->n + BLOCK - 1) / BLOCK;
+
+	if (i < nblocks)
+		emit_block(arg, worker, i);
+	else
+		emit_chunk(arg, worker, i - nblocks);
+}
+
+/* h with s[0..n) mixed in, eight bytes at a time. */
+static uint64_t
+hash_data(uint64_t h, const char *s, size_t n)
+{
+	uint64_t x;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&x, s, 8);
+		h = (h ^ x) * 0xFF51AFD7ED558CCDULL;
+		h ^= h >> 32;
+	}
+	return h ^ whash(s, n);
+}
+
+/*
+ * The format, version 1: every file JSON, in one folder.
+ *
+ * index.json, the manifest: {"version":1, "hash":H, "stemmer":"finnish"
+ * or "none", "pages":N, "chunk":C, "shards":[[FIRST,BYTES],...]}. H, 16
+ * hex digits, changes with any file of the index; the script asks for
+ * the others with ?v=H, so that no browser mixes an old file with a new
+ * manifest. Shard i holds the stems from its FIRST up to the next
+ * shard's FIRST (stems compare as bytes, as UTF-16 in the script); BYTES
+ * is its size, for the script's budget.
+ *
+ * tI.json, shard I: {"STEM":[P,W,P,W,...],...}, the stems in order; P
+ * the page number, as the difference to the one before it in the list
+ * (the first as it is), W the weight (weight() above). At most
+ * SEARCH_POSTINGS_MAX pages a stem, those of the highest weight.
+ *
+ * pJ.json, chunk J of the pages: [[TITLE,URL,SECTION,EXCERPT],...] for
+ * pages J*C up to J*C+C-1; SECTION may be "".
+ */
+void
+search_index(size_t n, search_load_fn *load, void *arg, const char *lang,
+    int jobs, struct search_files *out)
+{
+	struct indexer ix;
+	struct postings ps;
+	struct emit em;
+	struct buf b = BUF_INIT, *shard = NULL;
+	size_t i, j, k, nblocks, nchunks, capf = 0, capfirst = 0, start;
+	uint64_t hash;
+	int w;
+
+	memset(out, 0, sizeof(*out));
+	if (jobs < 1)
+		jobs = 1;
+	ix.load = load;
+	ix.arg = arg;
+	ix.t = xcalloc((size_t)jobs, sizeof(*ix.t));
+	ix.docs = xcalloc(n ? n : 1, sizeof(*ix.docs));
+	for (w = 0; w < jobs; w++)
+		ix.t[w].st = search_stemmer_new(lang);
+	pool_run(jobs, n, index_page, &ix);
+	merge(&ix, n, &ps);
+
+	/* The JSON, on the threads; then cut into shards in order. */
+	nblocks = (ps.n + BLOCK - 1) / BLOCK;
+	nchunks = (n + SEARCH_CHUNK - 1) / SEARCH_CHUNK;
+	em.ps = &ps;
+	em.blocks = xcalloc(nblocks ? nblocks : 1, sizeof(*em.blocks));
+	em.docs = ix.docs;
+	em.ndocs = n;
+	em.chunks = xcalloc(nchunks ? nchunks : 1, sizeof(*em.chunks));
+	pool_run(jobs, nblocks + nchunks, emit_item, &em);
+	add_file(out, &capf, xstrdup("index.json"), &b);
+	for (j = 0; j < nblocks; j++) {
+		struct entries *e = &em.blocks[j];
+		for (k = 0, start = 0; k < BLOCK && j * BLOCK + k < ps.n; k++) {
+			size_t len = e->end[k] - start;
+			if (shard == NULL || shard->len + len + 3 >
+			    SEARCH_SHARD_BYTES) {
+				if (shard != NULL) {
+					buf_puts(shard, "}\n");
+					add_file(out, &capf, xasprintf(
+					    "t%zu.json", out->nshards - 1),
+					    shard);
+				}
+				out->firsts = xgrow(out->firsts, &capfirst,
+				    out->nshards + 1, sizeof(*out->firsts));
+				out->firsts[out->nshards++] = xstrdup(
+				    ps.stems[ps.order[j * BLOCK + k]]);
+				shard = &b;
+				buf_putc(shard, '{');
+			} else
+				buf_putc(shard, ',');
+			buf_put(shard, e->b.data + start, len);
+			start = e->end[k];
+		}
+		buf_free(&e->b);
+	}
+	if (shard != NULL) {
+		buf_puts(shard, "}\n");
+		add_file(out, &capf, xasprintf("t%zu.json", out->nshards - 1),
+		    shard);
+	}
+	for (j = 0; j < nchunks; j++)
+		add_file(out, &capf, xasprintf("p%zu.json", j), &em.chunks[j]);
+
+	/* The manifest, last: now H is known. */
+	hash = whash("valo-search-1", 13);
+	for (k = 1; k < out->len; k++) {
+		hash = hash_data(hash, out->v[k].name, strlen(out->v[k].name));
+		hash = hash_data(hash, out->v[k].data, out->v[k].len);
+	}
+	buf_printf(&b, "{\"version\":1,\"hash\":\"%016llx\",\"stemmer\":\"%s\","
+	    "\"pages\":%zu,\"chunk\":%d,\"shards\":[",
+	    (unsigned long long)hash, search_stemmer_name(ix.t[0].st), n,
+	    SEARCH_CHUNK);
+	for (k = 0; k < out->nshards; k++)
+		buf_printf(&b, "%s[\"%s\",%zu]", k ? ",\n" : "\n",
+		    out->firsts[k], out->v[k + 1].len);
+	buf_puts(&b, "]}\n");
+	free(out->v[0].data);
+	out->v[0].len = b.len;
+	out->v[0].data = buf_detach(&b);
+
+	postings_free(&ps);
+	for (i = 0; i < n; i++) {
+		free(ix.docs[i].pairs);
+		free(ix.docs[i].excerpt);
+	}
+	for (w = 0; w < jobs; w++) {
+		struct tstate *t = &ix.t[w];
+		search_stemmer_free(t->st);
+		free(t->words.v);
+		hmap_free(&t->stems);
+		arena_free(&t->arena);
+		free(t->ents);
+		free(t->touched);
+		buf_free(&t->src);
+		buf_free(&t->heads);
+		buf_free(&t->text);
+		buf_free(&t->ex);
+	}
+	free(em.blocks);
+	free(em.chunks);
+	free(ix.t);
+	free(ix.docs);
+	buf_free(&b);
+}
+
+void
+search_files_free(struct search_files *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->len; i++) {
+		free(f->v[i].name);
+		free(f->v[i].data);
+	}
+	for (i = 0; i < f->nshards; i++)
+		free(f->firsts[i]);
+	free(f->v);
+	free(f->firsts);
+	memset(f, 0, sizeof(*f));
+}
+
+size_t
+search_shard_of(char *const *firsts, size_t nshards, const char *word)
+{
+	size_t lo = 0, hi = nshards, mid;
+
+	/* The first shard whose first is greater, less one. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(firsts[mid], word) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 ? lo - 1 : 0;
+}
+
+/*
+ * The site's search page and its files.
+ */
+
+#define NLETTERS	30	/* A to Z, Å, Ä, Ö, and the rest */
+#define OTHER		29
+#define ALL		30	/* the search page: all letters */
+
+static const char *const letter_label[NLETTERS] = {
+	"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M",
+	"N", "O", "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z",
+	"Å", "Ä", "Ö", "#"
+};
+/* In URLs and ids: ASCII, and never "data", the index's folder. */
+static const char *const letter_id[NLETTERS] = {
+	"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
+	"n", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z",
+	"aa", "ae", "oe", "muut"
+};
+
+/*
+ * Where a folded letter sorts, as a Finnish reader looks for it: after
+ * z come å, ä and ö (æ with ä, ø with ö), ü is y, other marks do not
+ * count. Digits come before letters, everything else after.
+ */
+static uint32_t
+collate(uint32_t c)
+{
+	static const char latin1[] =	/* U+00E0 to U+00FF; '.': none */
+	    "aaaa\2\1\2ceeeeiiiidnoooo\3.\3uuuyy.y";
+
+	if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+		return c;
+	if (c >= 0xE0 && c <= 0xFF && latin1[c - 0xE0] != '.')
+		return latin1[c - 0xE0] < 'a' ? 'z' + (uint32_t)
+		    latin1[c - 0xE0] : (uint32_t)latin1[c - 0xE0];
+	if (c == 0xDF || c == 0x161)
+		return 's';
+	if (c == 0x17E)
+		return 'z';
+	return 0x1000 + c;
+}
+
+/* The next letter or digit of *s, folded and collated; 0 at the end. */
+static uint32_t
+next_letter(const char **s)
+{
+	const unsigned char *u = (const unsigned char *)*s;
+	uint32_t c;
+	size_t k;
+
+	while (*u != '\0') {
+		/* 4: it stops at the NUL, which continues no character. */
+		k = utf8_get(u, 4, &c);
+		u += k;
+		if (search_is_word(c)) {
+			*s = (const char *)u;
+			return collate(search_fold(c));
+		}
+	}
+	*s = (const char *)u;
+	return 0;
+}
+
+/* The group a title is listed under. */
+static int
+letter_of(const char *title)
+{
+	uint32_t c = next_letter(&title);
+
+	if (c >= 'a' && c <= 'z')
+		return (int)(c - 'a');
+	if (c > 'z' && c <= 'z' + 3)
+		return (int)(c - 'z' - 1) + 26;
+	return OTHER;
+}
+
+/* One page of the search: what it is listed and found as. */
+struct listed {
+	const struct page	*p;
+	const char		*title;
+	const char		*section;	/* NULL at the top level */
+	int			 letter;
+	char			*key;		/* title, collated */
+};
+
+static int
+by_title(const void *a, const void *b)
+{
+	const struct listed *x = a, *y = b;
+	int r;
+
+	if (x->letter != y->letter)
+		return x->letter < y->letter ? -1 : 1;
+	if ((r = strcmp(x->key, y->key)) != 0 ||
+	    (r = strcmp(x->title, y->title)) != 0)
+		return r;
+	return strcmp(x->p->url, y->p->url);
+}
+
+/*
+ * The letters and digits of title as they sort (collate), in UTF-8,
+ * which keeps their order: strcmp then compares two as a reader would.
+ */
+static char *
+sort_key(const char *title)
+{
+	struct buf b = BUF_INIT;
+	char c8[4];
+	uint32_t c;
+
+	buf_grow(&b, strlen(title));
+	while ((c = next_letter(&title)) != 0)
+		buf_put(&b, c8, utf8_put(c8, c));
+	buf_putc(&b, '\0');
+	return buf_detach(&b);
+}
+
+/* The pages search knows: every page built, drafts left out. */
+struct pages {
+	struct listed	*v;		/* by letter and title */
+	size_t		 len;
+	struct listed	*bysrc;		/* in the site's order */
+	int		 split;		/* a page for each letter */
+	size_t		 count[NLETTERS];
+};
+
+/*
+ * Collects the pages of site s; sorted by title (for the lists) only if
+ * sort is set, as planning needs only their number by letter.
+ */
+static void
+pages_collect(struct pages *ps, const struct site *s, int sort)
+{
+	size_t i;
+
+	memset(ps, 0, sizeof(*ps));
+	ps->bysrc = xcalloc(s->npages ? s->npages : 1, sizeof(*ps->bysrc));
+	for (i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		struct listed *l;
+		if (p->draft)
+			continue;
+		l = &ps->bysrc[ps->len++];
+		l->p = p;
+		l->title = p->title ? p->title : "";
+		l->section = p->parent && p->parent != s->home ?
+		    p->parent->title : NULL;
+		l->letter = letter_of(l->title);
+		ps->count[l->letter]++;
+	}
+	ps->v = xcalloc(ps->len ? ps->len : 1, sizeof(*ps->v));
+	for (i = 0; sort && i < ps->len; i++)
+		ps->bysrc[i].key = sort_key(ps->bysrc[i].title);
+	memcpy(ps->v, ps->bysrc, ps->len * sizeof(*ps->v));
+	if (sort)
+		qsort(ps->v, ps->len, sizeof(*ps->v), by_title);
+	ps->split = ps->len > SEARCH_ONE_PAGE;
+}
+
+static void
+pages_free(struct pages *ps)
+{
+	size_t i;
+
+	for (i = 0; i < ps->len; i++)
+		free(ps->bysrc[i].key);
+	free(ps->v);
+	free(ps->bysrc);
+}
+
+const char *
+search_folder(const struct render_env *env)
+{
+	const struct value *v = value_get(env->theme->i18n, "search_url");
+	const char *s;
+
+	if (v == NULL || v->type != VAL_STRING || v->len == 0 ||
+	    !mu_set_has(env->theme->templates, "search"))
+		return NULL;
+	for (s = v->str; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '-'))
+			return NULL;
+	return v->str;
+}
+
+/* Whether name is a file the index always has, with nchunks chunks. */
+static int
+fixed_name(const char *name, size_t nchunks)
+{
+	char *end;
+	unsigned long j;
+
+	if (strcmp(name, "index.json") == 0)
+		return 1;
+	if (name[0] != 'p' || name[1] < '0' || name[1] > '9')
+		return 0;
+	j = strtoul(name + 1, &end, 10);
+	return strcmp(end, ".json") == 0 && j < nchunks &&
+	    (name[1] != '0' || name[2] == '.');
+}
+
+/* Plans rel as the index's if it is in its folder data but not planned. */
+static void
+claim(void (*plan)(void *, const char *, const char *), void *arg,
+    const char *rel, const char *data, size_t nchunks)
+{
+	size_t n = strlen(data);
+
+	if (strncmp(rel, data, n) == 0 && !fixed_name(rel + n, nchunks))
+		plan(arg, rel, "the search index");
+}
+
+void
+search_plan(const struct render_env *env,
+    void (*plan)(void *, const char *, const char *), void *arg)
+{
+	const struct site *s = env->site;
+	const struct theme *t = env->theme;
+	const char *seg = search_folder(env), *bp = s->cfg->base_path;
+	struct arena a = ARENA_INIT;
+	struct pages ps;
+	size_t i, j, nchunks;
+	char *data;
+
+	if (seg == NULL)
+		return;
+	pages_collect(&ps, s, 0);
+	nchunks = (ps.len + SEARCH_CHUNK - 1) / SEARCH_CHUNK;
+	plan(arg, arena_printf(&a, "%s/index.html", seg), "the search page");
+	if (ps.split)
+		for (i = 0; i < NLETTERS; i++)
+			if (ps.count[i] > 0)
+				plan(arg, arena_printf(&a, "%s/%s/index.html",
+				    seg, letter_id[i]), "the search page's "
+				    "list of pages by letter");
+	data = arena_printf(&a, "%s/data/", seg);
+	plan(arg, arena_printf(&a, "%sindex.json", data), "the search index");
+	for (j = 0; j < nchunks; j++)
+		plan(arg, arena_printf(&a, "%sp%zu.json", data, j),
+		    "the search index");
+	/*
+	 * Its shards are known only once the pages are read: whatever else
+	 * is to go into the index's folder is planned as theirs too, so that
+	 * the clash is told now.
+	 */
+	for (i = 0; i < s->npages; i++) {
+		claim(plan, arg, s->pages[i]->out, data, nchunks);
+		for (j = 0; j < s->pages[i]->nalias_urls; j++)
+			claim(plan, arg, arena_printf(&a, "%sindex.html",
+			    s->pages[i]->alias_urls[j] + strlen(bp)), data,
+			    nchunks);
+	}
+	for (i = 0; i < s->nattachments; i++)
+		claim(plan, arg, s->attachments[i]->path, data, nchunks);
+	for (i = 0; i < t->statics.len; i++)
+		claim(plan, arg, t->statics.v[i].path, data, nchunks);
+	pages_free(&ps);
+	arena_free(&a);
+}
+
+/* What the index reads of the site's pages, in the site's order. */
+struct site_load {
+	const struct site	*s;
+	const struct listed	*v;
+};
+
+/* Appends the description, summary and tags of p, for the index. */
+static void
+about(struct buf *b, const struct page *p)
+{
+	size_t i;
+
+	if (p->description != NULL) {
+		buf_puts(b, p->description);
+		buf_putc(b, '\n');
+	}
+	if (p->summary != NULL) {
+		buf_puts(b, p->summary);
+		buf_putc(b, '\n');
+	}
+	for (i = 0; p->tags != NULL && p->tags->type == VAL_LIST &&
+	    i < p->tags->len; i++)
+		if (p->tags->u.items[i]->type == VAL_STRING) {
+			buf_puts(b, p->tags->u.items[i]->str);
+			buf_putc(b, '\n');
+		}
+}
+
+/*
+ * Page i: its source into scratch, then after a NUL what the index
+ * reads of its front matter.
+ */
+static int
+load_page(void *arg, size_t i, struct search_page *sp, struct buf *scratch)
+{
+	struct site_load *l = arg;
+	const struct page *p = l->v[i].p;
+	size_t body = 0, md = 0, at;
+	int rc = 0;
+
+	sp->title = l->v[i].title;
+	sp->url = p->url;
+	sp->section = l->v[i].section;
+	sp->excerpt = p->description;
+	buf_reset(scratch);
+	if (!p->implicit) {
+		if (source_read(l->s->src, p->file, scratch, PAGE_MAX_SIZE,
+		    NULL) == -1) {
+			buf_reset(scratch);
+			rc = -1;
+		} else if (p->body_off <= scratch->len) {
+			body = p->body_off;
+			md = scratch->len - p->body_off;
+		}
+	}
+	buf_putc(scratch, '\0');
+	at = scratch->len;
+	about(scratch, p);
+	/* Only now, after the last append: scratch may have moved. */
+	sp->md = scratch->data + body;
+	sp->mdlen = md;
+	sp->about = scratch->data + at;
+	return rc;
+}
+
+static struct value *
+str(struct arena *a, const char *s)
+{
+	return s != NULL ? value_string_ref(a, s, strlen(s)) : value_null(a);
+}
+
+static const char *
+i18n(const struct render_env *env, const char *key, const char *def)
+{
+	const struct value *v = value_get(env->theme->i18n, key);
+
+	return v != NULL && v->type == VAL_STRING ? v->str : def;
+}
+
+/*
+ * The search value of one page of search (letter: ALL for the
+ * search page itself, else the letter its page lists): {form,
+ * script_url, index_url, letters: [{letter, id, url, has_pages,
+ * current}], listed: [{letter, id, heading, pages: [{title, url,
+ * section}]}]}.
+ */
+static struct value *
+search_value(const struct render_env *env, struct arena *a,
+    const struct pages *ps, const char *seg, int letter)
+{
+	const char *bp = env->site->cfg->base_path;
+	struct value *m = value_map(a), *letters = value_list(a);
+	struct value *listed = value_list(a), *l, *pages = NULL;
+	size_t i;
+	int k, last = -1;
+
+	value_append(a, m, "form", value_bool(a, letter == ALL));
+	value_append(a, m, "script_url", str(a, arena_printf(a,
+	    "%sjs/search.js", bp)));
+	value_append(a, m, "index_url", str(a, arena_printf(a,
+	    "%s%s/data/index.json", bp, seg)));
+	for (k = 0; k < NLETTERS; k++) {
+		if (k == OTHER && ps->count[k] == 0)
+			continue;
+		l = value_map(a);
+		value_append(a, l, "letter", str(a, k == OTHER ?
+		    i18n(env, "search_index_other", letter_label[k]) :
+		    letter_label[k]));
+		value_append(a, l, "id", str(a, letter_id[k]));
+		value_append(a, l, "url", str(a, ps->split ?
+		    arena_printf(a, "%s%s/%s/", bp, seg, letter_id[k]) :
+		    arena_printf(a, "#search-%s", letter_id[k])));
+		value_append(a, l, "has_pages", value_bool(a,
+		    ps->count[k] > 0));
+		value_append(a, l, "current", value_bool(a, k == letter));
+		value_push(a, letters, l);
+	}
+	value_append(a, m, "letters", letters);
+	for (i = 0; i < ps->len; i++) {
+		const struct listed *e = &ps->v[i];
+		struct value *pv;
+		if (ps->split ? e->letter != letter : letter != ALL)
+			continue;
+		if (e->letter != last) {
+			l = value_map(a);
+			value_append(a, l, "letter", str(a, e->letter == OTHER ?
+			    i18n(env, "search_index_other", "#") :
+			    letter_label[e->letter]));
+			value_append(a, l, "id", str(a,
+			    letter_id[e->letter]));
+			value_append(a, l, "heading", value_bool(a,
+			    !ps->split));
+			pages = value_list(a);
+			value_append(a, l, "pages", pages);
+			value_push(a, listed, l);
+			last = e->letter;
+		}
+		pv = value_map(a);
+		value_append(a, pv, "title", str(a, e->title));
+		value_append(a, pv, "url", str(a, e->p->url));
+		value_append(a, pv, "section", str(a, e->section));
+		value_push(a, pages, pv);
+	}
+	value_append(a, m, "listed", listed);
+	return m;
+}
+
+/*
+ * Renders one page of search: its body from the template "search"
+ * (which without page.search is the header's search form), then the
+ * whole page as a content page with that body, from "page".
+ */
+static int
+search_render(const struct render_env *env, struct arena *a,
+    const struct pages *ps, const char *seg, int letter, struct buf *out,
+    struct diags *d)
+{
+	struct render_env body_env = *env;
+	struct value *inner = value_map(a), *page, *crumb;
+	struct buf body = BUF_INIT;
+	const char *title = i18n(env, "search_title", "Haku"), *path;
+	int rc;
+
+	/* Hyphens once, in the whole page: not twice in the body. */
+	body_env.hyphen = NULL;
+	body_env.deps = NULL;
+	value_append(a, inner, "search", search_value(env, a, ps, seg,
+	    letter));
+	rc = render_template(&body_env, a, NULL, "search", inner, &body, d);
+	if (rc == 0) {
+		path = seg;
+		if (letter != ALL) {
+			path = arena_printf(a, "%s/%s", seg, letter_id[letter]);
+			title = arena_printf(a, "%s: %s", i18n(env,
+			    "search_index_title", "Sivut"), letter == OTHER ?
+			    i18n(env, "search_index_other", "#") :
+			    letter_label[letter]);
+		}
+		page = render_generated(env, a, title, "search", path);
+		if (letter != ALL) {
+			crumb = value_map(a);
+			value_append(a, crumb, "title", str(a, i18n(env,
+			    "search_title", "Haku")));
+			value_append(a, crumb, "url", str(a, arena_printf(a,
+			    "%s%s/", env->site->cfg->base_path, seg)));
+			value_push(a, value_get(page, "breadcrumbs"), crumb);
+		}
+		value_append(a, page, "content", value_string(a, body.data ?
+		    body.data : "", body.len));
+		value_append(a, page, "search_page", value_bool(a,
+		    letter == ALL));
+		/*
+		 * A page by letter is a list of hundreds of titles, which
+		 * wrap well enough: hyphens there cost more than they help.
+		 */
+		rc = render_template(letter == ALL ? env : &body_env, a, NULL,
+		    "page", page, out, d);
+	}
+	buf_free(&body);
+	return rc;
+}
+
+int
+search_write(const struct render_env *env, int jobs,
+    int (*write)(const char *, const char *, size_t, void *), void *arg,
+    struct diags *d)
+{
+	const struct site *s = env->site;
+	const char *seg = search_folder(env);
+	struct arena a = ARENA_INIT;
+	struct buf out = BUF_INIT;
+	struct search_files f;
+	struct site_load l;
+	struct pages ps;
+	size_t i, errors = d->errors;
+	int k;
+
+	if (seg == NULL)
+		return 0;
+	pages_collect(&ps, s, 1);
+	l.s = s;
+	l.v = ps.bysrc;
+	search_index(ps.len, load_page, &l, s->cfg->language, jobs, &f);
+	for (i = 0; i < f.len; i++)
+		write(arena_printf(&a, "%s/data/%s", seg, f.v[i].name),
+		    f.v[i].data, f.v[i].len, arg);
+	search_files_free(&f);
+
+	if (search_render(env, &a, &ps, seg, ALL, &out, d) == 0)
+		write(arena_printf(&a, "%s/index.html", seg), out.data,
+		    out.len, arg);
+	for (k = 0; ps.split && k < NLETTERS; k++)
+		if (ps.count[k] > 0 && search_render(env, &a, &ps, seg, k,
+		    &out, d) == 0)
+			write(arena_printf(&a, "%s/%s/index.html", seg,
+			    letter_id[k]), out.data, out.len, arg);
+	pages_free(&ps);
+	buf_free(&out);
+	arena_free(&a);
+	return d->errors == errors ? 0 : -1;
+}

@@ -1,0 +1,160 @@
+/*
+ * Search: an index of the site's pages for the theme's search page, in
+ * static files that a browser reads with the theme's script alone, no
+ * service behind them; and the search page itself, which without script
+ * lists every page from A to Ö.
+ *
+ * The index is split so that one query reads little of it: the words,
+ * stemmed, sorted and cut into shards of at most about SEARCH_SHARD_BYTES
+ * (a query reads the one shard its word falls in, and for a prefix the
+ * shards after it, as far as the script's budget goes), and the pages'
+ * titles, addresses and excerpts in chunks of SEARCH_CHUNK pages (a query
+ * reads the chunks of the results it shows). Its format is written out
+ * above search_index in search.c; themes/default/static/js/search.js
+ * reads it, and folds, splits and stems a query exactly as this module
+ * does the pages, so the two must change together.
+ *
+ * A theme has search when its strings name the page's folder (search_url,
+ * a plain segment such as "haku") and it has a template "search".
+ */
+#ifndef VALO_SEARCH_H
+#define VALO_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "render.h"
+#include "util/buf.h"
+#include "util/diag.h"
+
+/*
+ * The sizes: a shard's aim in bytes (a word with many pages may pass it
+ * alone); the pages a word keeps, those it weighs most in; the pages in
+ * a chunk of the page list; the bytes of a word, past which it is no
+ * word; the characters of text a result shows. Up to SEARCH_ONE_PAGE
+ * pages the search page lists them all, else a page does each letter.
+ * With these one query reads at most about 300 kB (search.js's budget).
+ */
+#define SEARCH_SHARD_BYTES	24576
+#define SEARCH_POSTINGS_MAX	3000
+#define SEARCH_CHUNK		8
+#define SEARCH_WORD_MAX		48
+#define SEARCH_EXCERPT		160
+#define SEARCH_ONE_PAGE		400
+
+/*
+ * Folding and words: what both the index and the script take for a word.
+ * A word is a run of letters and digits (ASCII, Latin-1 and Latin
+ * Extended-A and B, Greek, Cyrillic); a soft hyphen inside one is
+ * dropped; everything else separates words. Folding makes upper case
+ * lower in those scripts and nothing else: ä, ö and å stay letters of
+ * their own, é stays é.
+ */
+uint32_t search_fold(uint32_t c);
+int	 search_is_word(uint32_t c);
+
+/*
+ * Calls fn with each word of UTF-8 text s[0..n), folded, that has at
+ * least two characters and at most SEARCH_WORD_MAX bytes. The word is in
+ * a scratch buffer valid during the call, NUL bytes after it up to its
+ * 16th byte at least (the index compares words of up to 16 bytes as two
+ * numbers). Bytes that are not UTF-8 separate words.
+ */
+void	search_words(const char *s, size_t n,
+	    void (*fn)(void *arg, const char *w, size_t len), void *arg);
+
+/*
+ * The stem of a folded word: libstemmer's Snowball stemmer for the
+ * site's language, and for Finnish two rules it lacks (an -inen word
+ * stems as its -ise- forms, and a stem in vowel + "ks" as the same in
+ * "s", so that "palvelulupauksen" is "palvelulupaus"). A word with a
+ * digit is its own stem, as is every word of a language Snowball does
+ * not know. One stemmer is for one thread.
+ */
+struct search_stemmer;
+
+/* lang: the site's language ("fi"); another, or NULL: no stemming. */
+struct search_stemmer *search_stemmer_new(const char *lang);
+/* The name the script knows the stemmer by ("finnish"), or "none". */
+const char *search_stemmer_name(const struct search_stemmer *);
+/* The stem of w[0..n): w, or the stemmer's buffer until its next call. */
+const char *search_stem(struct search_stemmer *, const char *w, size_t n,
+	    size_t *len);
+void	search_stemmer_free(struct search_stemmer *);
+
+/*
+ * The text of a Markdown body, crudely but without a second render: the
+ * headings (ATX and setext) to heads, everything else that a reader
+ * reads to text, one line a paragraph. Link targets, HTML tags, code
+ * blocks (charts and tables among them) and reference definitions are
+ * left out; an image's description is kept.
+ */
+void	search_markdown(const char *md, size_t n, struct buf *heads,
+	    struct buf *text);
+
+/* One page as the index takes it; the strings are borrowed. */
+struct search_page {
+	const char	*title;
+	const char	*url;
+	const char	*section;	/* its section's title, or NULL */
+	const char	*about;		/* description, summary, tags; or NULL */
+	const char	*excerpt;	/* shown in results; NULL: from md */
+	const char	*md;		/* its Markdown body, or NULL */
+	size_t		 mdlen;
+};
+
+/*
+ * Fills *p with page i, reading into scratch (the thread's own) what it
+ * must. Called from several threads at once, each i once. Returns 0, or
+ * -1 when the page cannot be read: it is then indexed by its title alone.
+ */
+typedef int	search_load_fn(void *arg, size_t i, struct search_page *p,
+		    struct buf *scratch);
+
+struct search_file {
+	char	*name;		/* "index.json", "t3.json" */
+	char	*data;
+	size_t	 len;
+};
+
+/* The files of an index, and how its words were cut into shards. */
+struct search_files {
+	struct search_file *v;
+	size_t		 len;
+	char		**firsts;	/* each shard's first word */
+	size_t		 nshards;
+};
+
+/*
+ * Indexes pages 0..n-1 on jobs threads, with lang's stemmer, into the
+ * files of one folder (index.json is the manifest). The same pages give
+ * the same bytes, whatever jobs is.
+ */
+void	search_index(size_t n, search_load_fn *, void *arg,
+	    const char *lang, int jobs, struct search_files *);
+void	search_files_free(struct search_files *);
+
+/* The shard that word (stemmed) is in: the last whose first is <= it. */
+size_t	search_shard_of(char *const *firsts, size_t nshards,
+	    const char *word);
+
+/*
+ * The search page's folder ("haku", from the theme's search_url), or
+ * NULL if the theme has no search.
+ */
+const char *search_folder(const struct render_env *);
+
+/*
+ * The files search makes (the page, the index, the pages by letter),
+ * each given to plan with a description; and every file of the site
+ * under the index's folder, so that plan reports it as a clash. Then
+ * (search_write) the files themselves. search_write returns -1 after a
+ * diagnostic.
+ */
+void	search_plan(const struct render_env *,
+	    void (*plan)(void *, const char *rel, const char *from), void *);
+int	search_write(const struct render_env *, int jobs,
+	    int (*write)(const char *rel, const char *data, size_t len, void *),
+	    void *, struct diags *);
+
+#endif
