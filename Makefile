@@ -1,14 +1,14 @@
 # Valo: `make` builds the generator and the example site; `make check` runs
 # every test. Plain make and pkg-config, no configure step.
 
-PKGS	 = libcmark-gfm yaml-0.1 inih libgit2 libmicrohttpd libvoikko libical
+PKGS	 = libcmark-gfm yaml-0.1 inih libgit2 libmicrohttpd libvoikko libical libutf8proc
 CC	?= cc
 CFLAGS	?= -O2 -g
 WARN	 = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wno-unused-parameter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LIBS	 = $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -ldl -lm
+LIBS	 = $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lstemmer -lpthread -ldl -lm
 CPPFLAGS = -D_GNU_SOURCE -DVALO_VERSION=\"0.1\" \
 	   -DLOCALEDIR=\"$(LOCALEDIR)\" -iquote generator $(PKG_CFLAGS)
 # Where an installed valo finds its messages; one run from build/ uses
@@ -40,7 +40,8 @@ valo: deps
 # Debian packages needed to build and run Valo.
 DEBS	 = gcc make pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
 	   libyaml-dev libinih-dev libcsv-dev libgit2-dev \
-	   libmicrohttpd-dev libvoikko-dev voikko-fi gettext libical-dev
+	   libmicrohttpd-dev libvoikko-dev voikko-fi gettext libical-dev \
+	   libutf8proc-dev libstemmer-dev
 # ...and to run the browser and HTML checks of `make check`; Node.js and
 # npm only where no node and npm are installed (they may come from
 # elsewhere than Debian, and Debian's npm conflicts with those).

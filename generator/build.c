@@ -14,6 +14,7 @@
 #include "csv.h"
 #include "data.h"
 #include "deps.h"
+#include "glossary.h"
 #include "history.h"
 #include "hyphen.h"
 #include "markdown.h"
@@ -23,8 +24,10 @@
 #include "plain.h"
 #include "render.h"
 #include "repo.h"
+#include "search.h"
 #include "site.h"
 #include "source.h"
+#include "tags.h"
 #include "theme.h"
 #include "url.h"
 #include "versions.h"
@@ -87,6 +90,7 @@ struct record {
 struct build {
 	struct build_opts	 o;		/* the caller's, copied */
 	struct participation	 part;		/* consultations, events, ... */
+	struct glossary		*glossary;	/* data sanasto, or NULL */
 	int64_t			 now;		/* the build time */
 	const struct build_opts	*opts;		/* &o */
 	struct config		 cfg;
@@ -938,6 +942,13 @@ write_extras(struct build *b, struct theme *t, struct build_stats *st,
 	{
 		struct extra_write x = { b, st, d };
 		participation_write(&b->part, s, extra_write, &x, d);
+		search_write(&b->env, jobs_for(b->opts, &b->cfg), extra_write,
+		    &x, d);
+	}
+	{
+		struct extra_write x = { b, st, d };
+		tags_write(&b->env, &a, extra_write, &x, d);
+		arena_reset(&a);
 	}
 	if (render_404(&b->env, &a, &h, d) == 0) {
 		if (output_write(b->out, "404.html", h.data, h.len) == -1)
@@ -1058,6 +1069,8 @@ plan_outputs(const struct site *s, const struct theme *t,
 	}
 	if (env->part != NULL)
 		participation_plan(env->part, s, plan_cb, &pl);
+	search_plan(env, plan_cb, &pl);
+	tags_plan(env, s, plan_cb, &pl);
 	plan(&pl, "404.html", "the 404 page");
 	if (env->archive)
 		goto done;
@@ -1317,6 +1330,7 @@ build_free(struct build *b)
 	hyphen_close(b->hyphen);
 	free(b->gloss);
 	participation_free(&b->part);
+	glossary_free(b->glossary);
 	if (b->site_init) {
 		for (i = 0; i < b->site->npages; i++)
 			b->site->pages[i]->history = NULL;
@@ -1498,6 +1512,10 @@ build_keep(const struct build_opts *o, struct build *prev,
 	render_env_init(&b->env, site, &b->theme, b->have_history == 1 ?
 	    &b->hist : NULL, b->repo, &site->arena);
 	render_env_participation(&b->env, &b->part, &site->arena);
+	/* Terms explained where first used, in the workers too (glossary.h). */
+	b->glossary = glossary_build(site, d);
+	glossary_env(&b->env, b->glossary, &site->arena);
+	glossary_use(b->glossary);
 	if (o->archive)
 		render_env_archive(&b->env, o->archive, &site->arena);
 	b->env.hyphen = b->hyphen = hyphen_open(b->cfg.language, &why);
