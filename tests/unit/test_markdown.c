@@ -307,9 +307,9 @@ TEST(md_titles_long_and_twice)
 	put(dir, "b/arvot.md", "---\ntitle: Arvot\n---\nT.\n");
 	/* 71 characters, 80 bytes. */
 	put(dir, "b/pitka.md", "---\ntitle: Äöå äöå äöå äöå äöå äöå äöå "
-	    "äöå äöå xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n---\nT.\n");
+	    "äöå äöå strategian seuranta ja tavoitteet 1\n---\nT.\n");
 	put(dir, "b/juuri.md", "---\ntitle: Äöå äöå äöå äöå äöå äöå äöå "
-	    "äöå äöå xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n---\nT.\n");
+	    "äöå äöå strategian seuranta ja tavoitteita\n---\nT.\n");
 	src = source_dir_open(dir, &d);
 	CHECK(src != NULL);
 	memset(&cfg, 0, sizeof(cfg));
