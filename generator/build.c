@@ -91,6 +91,8 @@ struct build {
 	struct build_opts	 o;		/* the caller's, copied */
 	struct participation	 part;		/* consultations, events, ... */
 	struct glossary		*glossary;	/* data sanasto, or NULL */
+	/* The search indexes, made while the pages render, or NULL. */
+	struct search_prepared	*search;
 	int64_t			 now;		/* the build time */
 	const struct build_opts	*opts;		/* &o */
 	struct config		 cfg;
@@ -242,8 +244,9 @@ render_child(void *arg, size_t i, struct buf *out)
 	state = rc == 0 ? PAGE_HTML : PAGE_FAILED;
 	memset(&ps, 0, sizeof(ps));
 	/* A section without _index.md has no text: src is another page's. */
+	/* The checker is Finnish: the pages in the site's own language. */
 	if (rc == 0 && j->kind == JOB_PAGE && w->plain != NULL &&
-	    !p->implicit && p->body_off <= w->src.len) {
+	    p->lang == 0 && !p->implicit && p->body_off <= w->src.len) {
 		struct diags quiet = DIAGS_INIT;
 		plain_check(w->plain, p->file, w->src.data + p->body_off,
 		    w->src.len - p->body_off, p->body_line,
@@ -634,6 +637,21 @@ queue(struct build *b, size_t *cap, struct page *p, enum job_kind kind,
 }
 
 /* Renders the jobs queued, taking their results in. */
+/*
+ * The search indexes read the pages' sources, not what renders: on a
+ * thread of the building process while the workers render, the cores
+ * that a worker leaves idle (waiting on its files, at the end of the
+ * queue) make them. The thread reads the model alone, which the
+ * workers' results (render_done) do not touch.
+ */
+static void
+prepare_search(void *arg)
+{
+	struct build *b = arg;
+
+	b->search = search_prepare(&b->env, jobs_for(b->opts, &b->cfg));
+}
+
 static void
 render_queue(struct build *b, int jobs, struct build_stats *st)
 {
@@ -657,8 +675,8 @@ render_queue(struct build *b, int jobs, struct build_stats *st)
 		rc = render_racy(b, getenv("VALO_TEST_RACY_THREADS") ? jobs :
 		    1);
 	else
-		rc = procpool_run(jobs, b->nqueue, render_child, render_done,
-		    b);
+		rc = procpool_run_beside(jobs, b->nqueue, render_child,
+		    render_done, b, b->out ? prepare_search : NULL, b);
 	if (rc == -1)
 		diag_error(&b->diags, "", 0, 0, "Build again; if it happens "
 		    "again, report it with the site that causes it.",
@@ -829,10 +847,13 @@ write_sitemap(struct build *b, const struct theme *t, struct buf *h,
 	const struct site *s = b->site;
 	const char *base = s->cfg->base_url, *bp = s->cfg->base_path;
 	size_t i;
+	int k, nv;
 
 	buf_reset(h);
-	buf_puts(h, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	buf_printf(h, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"%s>"
+	    "\n", s->cfg->nlangs > 1 ?
+	    " xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"" : "");
 	for (i = 0; i < s->npages; i++) {
 		const struct page *p = s->pages[i];
 		buf_puts(h, "<url><loc>");
@@ -842,8 +863,9 @@ write_sitemap(struct build *b, const struct theme *t, struct buf *h,
 		if (p->history && (p->history->updated || p->history->first)) {
 			const struct hist_commit *c = p->history->updated ?
 			    p->history->updated : p->history->first;
-			char iso[11], display[16];
-			render_commit_date(c->time, c->offset, iso, display);
+			char iso[11], display[40];
+			render_commit_date(NULL, c->time, c->offset, iso,
+			    display);
 			if (p->date == NULL || strncmp(iso, p->date, 10) > 0)
 				buf_printf(h, "<lastmod>%s</lastmod>", iso);
 			else
@@ -851,6 +873,20 @@ write_sitemap(struct build *b, const struct theme *t, struct buf *h,
 				    p->date);
 		} else if (p->date)
 			buf_printf(h, "<lastmod>%.10s</lastmod>", p->date);
+		/* Every version of the page names all of them, itself too. */
+		for (k = nv = 0; k < s->cfg->nlangs; k++)
+			nv += p->tr[k] != NULL;
+		for (k = 0; nv > 1 && k < s->cfg->nlangs; k++) {
+			const struct page *q = p->tr[k];
+			if (q == NULL)
+				continue;
+			buf_printf(h, "\n<xhtml:link rel=\"alternate\" "
+			    "hreflang=\"%s\" href=\"", s->cfg->langs[k].code);
+			buf_put_html(h, base, strlen(base));
+			buf_put_html(h, q->url + strlen(bp),
+			    strlen(q->url + strlen(bp)));
+			buf_puts(h, "\"/>");
+		}
 		buf_puts(h, "</url>\n");
 	}
 	buf_puts(h, "</urlset>\n");
@@ -942,8 +978,9 @@ write_extras(struct build *b, struct theme *t, struct build_stats *st,
 	{
 		struct extra_write x = { b, st, d };
 		participation_write(&b->part, s, extra_write, &x, d);
-		search_write(&b->env, jobs_for(b->opts, &b->cfg), extra_write,
-		    &x, d);
+		search_write(&b->env, jobs_for(b->opts, &b->cfg), b->search,
+		    extra_write, &x, d);
+		b->search = NULL;
 	}
 	{
 		struct extra_write x = { b, st, d };
@@ -1320,6 +1357,7 @@ build_free(struct build *b)
 
 	if (b == NULL)
 		return;
+	search_prepared_free(b->search);
 	for (i = 0; i < b->nrecs; i++) {
 		free(b->recs[i].rel);
 		deps_free(&b->recs[i].deps);
@@ -1395,7 +1433,7 @@ build_keep(const struct build_opts *o, struct build *prev,
 	uint64_t key = 0, start_ns;
 	size_t i, errors = d->errors;
 	size_t shared;
-	int ok = 0, begun = 0, jobs;
+	int ok = 0, begun = 0, jobs, lang;
 
 	b->o = *o;
 	b->opts = &b->o;
@@ -1465,8 +1503,7 @@ build_keep(const struct build_opts *o, struct build *prev,
 			free(file);
 		}
 	}
-	theme_load(&b->theme, src, &site->arena, b->cfg.theme,
-	    b->cfg.language, d);
+	theme_load(&b->theme, src, &site->arena, b->cfg.theme, &b->cfg, d);
 	st->t_load = since(&t);
 	/*
 	 * Wrong front matter or addresses do not stop the checks of links,
@@ -1475,6 +1512,9 @@ build_keep(const struct build_opts *o, struct build *prev,
 	 */
 	if (d->errors != shared)
 		goto out;
+	/* Dates in lists are written as each page's language writes them. */
+	for (lang = 0; lang < b->cfg.nlangs; lang++)
+		site->langs[lang].strings = b->theme.strings[lang];
 	content_resolve(site, d);
 	st->t_resolve = since(&t);
 	shared = d->errors;

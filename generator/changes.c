@@ -25,9 +25,10 @@ str(struct arena *a, const char *s)
 }
 
 static const char *
-i18n(const struct render_env *env, const char *key, const char *def)
+i18n(const struct render_env *env, const struct page *p, const char *key,
+    const char *def)
 {
-	const struct value *v = value_get(env->theme->i18n, key);
+	const struct value *v = value_get(render_strings(env, p), key);
 
 	return v && v->type == VAL_STRING ? v->str : def;
 }
@@ -55,7 +56,7 @@ char *
 changes_history_rel(const struct render_env *env, const struct page *p)
 {
 	return xasprintf("%.*s%s/index.html", (int)out_dir_len(p), p->out,
-	    env->history_seg);
+	    env->langs[p->lang].history_seg);
 }
 
 char *
@@ -66,14 +67,15 @@ changes_view_rel(const struct render_env *env, const struct page *p,
 
 	hex12(p->history->major[k].change->commit, id);
 	return xasprintf("%.*s%s/%s/index.html", (int)out_dir_len(p), p->out,
-	    env->history_seg, id);
+	    env->langs[p->lang].history_seg, id);
 }
 
 static const char *
 history_url(const struct render_env *env, struct arena *a,
     const struct page *p)
 {
-	return arena_printf(a, "%s%s/", p->url, env->history_seg);
+	return arena_printf(a, "%s%s/", p->url,
+	    env->langs[p->lang].history_seg);
 }
 
 static const char *
@@ -83,14 +85,16 @@ view_url(const struct render_env *env, struct arena *a,
 	char id[13];
 
 	hex12(p->history->major[k].change->commit, id);
-	return arena_printf(a, "%s%s/%s/", p->url, env->history_seg, id);
+	return arena_printf(a, "%s%s/%s/", p->url,
+	    env->langs[p->lang].history_seg, id);
 }
 
 static struct value *
 commit_value(const struct render_env *env, struct arena *a,
-    const struct hist_commit *c)
+    const struct page *p, const struct hist_commit *c)
 {
-	struct value *m = render_date(a, c->time, c->offset);
+	struct value *m = render_date(a, render_strings(env, p), c->time,
+	    c->offset);
 
 	value_append(a, m, "note", str(a, c->note));
 	if (env->site->cfg->history_authors)
@@ -112,7 +116,7 @@ base_context(const struct render_env *env, struct arena *a,
 	value_append(a, v, "url", str(a, url));
 	value_append(a, v, "permalink", str(a, arena_printf(a, "%s%s",
 	    env->site->cfg->base_url, url + strlen(env->site->cfg->base_path))));
-	value_append(a, v, "lang", str(a, env->site->cfg->language));
+	value_append(a, v, "lang", str(a, env->site->cfg->langs[p->lang].code));
 	value_append(a, v, "page_title", str(a, p->title));
 	value_append(a, v, "page_url", str(a, p->url));
 	value_append(a, v, "history_url", str(a, history_url(env, a, p)));
@@ -137,14 +141,14 @@ changes_render_history(const struct render_env *env, struct page *p,
 	const char *title;
 	size_t k;
 
-	title = arena_printf(a, "%s: %s", i18n(env, "history_title",
+	title = arena_printf(a, "%s: %s", i18n(env, p, "history_title",
 	    "Muutoshistoria"), p->title);
 	v = base_context(env, a, p, title, history_url(env, a, p));
 	value_append(a, v, "kind", str(a, "history"));
 	l = value_list(a);
 	for (k = 0; k < h->nmajor; k++) {
 		const struct page_change *c = &h->major[k];
-		m = commit_value(env, a, c->change->commit);
+		m = commit_value(env, a, p, c->change->commit);
 		value_append(a, m, "url", str(a, view_url(env, a, p, k)));
 		value_append(a, m, "data", str(a, c->data));
 		value_append(a, m, "first", value_bool(a,
@@ -156,7 +160,7 @@ changes_render_history(const struct render_env *env, struct page *p,
 	value_append(a, v, "minor", value_number(a, (double)h->nminor));
 	value_append(a, v, "has_minor", value_bool(a, h->nminor > 0));
 	if (h->first != NULL)
-		value_append(a, v, "first", commit_value(env, a, h->first));
+		value_append(a, v, "first", commit_value(env, a, p, h->first));
 	value_append(a, v, "truncated", value_bool(a, h->truncated));
 	return render_template(env, a, p, "history", v, out, d);
 }
@@ -208,7 +212,7 @@ version_html(const struct render_env *env, struct page *p, struct arena *a,
 	if (body > len)
 		body = len;
 	memset(&md, 0, sizeof(md));
-	if (markdown_render(env->site, env->theme->i18n, p, text + body,
+	if (markdown_render(env->site, render_strings(env, p), p, text + body,
 	    len - body, a, &md, &scratch) == 0 && md.html)
 		html = md.html;
 	diags_free(&scratch);
@@ -321,13 +325,13 @@ changes_render_view(const struct render_env *env, struct page *p, size_t k,
 	int rc, same;
 
 	/* Spaced, so that no reader runs a label into the word it marks. */
-	labels.ins_start = arena_printf(a, "%s ", i18n(env, "diff_ins_start",
+	labels.ins_start = arena_printf(a, "%s ", i18n(env, p, "diff_ins_start",
 	    "Lisätty:"));
-	labels.ins_end = arena_printf(a, " %s", i18n(env, "diff_ins_end",
+	labels.ins_end = arena_printf(a, " %s", i18n(env, p, "diff_ins_end",
 	    "Lisäys päättyy."));
-	labels.del_start = arena_printf(a, "%s ", i18n(env, "diff_del_start",
+	labels.del_start = arena_printf(a, "%s ", i18n(env, p, "diff_del_start",
 	    "Poistettu:"));
-	labels.del_end = arena_printf(a, " %s", i18n(env, "diff_del_end",
+	labels.del_end = arena_printf(a, " %s", i18n(env, p, "diff_del_end",
 	    "Poisto päättyy."));
 	if (!git_oid_is_zero(&c->old_blob) && read_blob(env, &c->old_blob,
 	    &blob) == 0)
@@ -352,11 +356,11 @@ changes_render_view(const struct render_env *env, struct page *p, size_t k,
 		same = diff_html(old, strlen(old), now, strlen(now), &labels,
 		    &marked, &st) == -1;
 
-	title = arena_printf(a, "%s: %s", i18n(env, "change_title",
+	title = arena_printf(a, "%s: %s", i18n(env, p, "change_title",
 	    "Muutos"), p->title);
 	v = base_context(env, a, p, title, view_url(env, a, p, k));
 	value_append(a, v, "kind", str(a, "change"));
-	m = commit_value(env, a, c->commit);
+	m = commit_value(env, a, p, c->commit);
 	value_append(a, m, "data", str(a, pc->data));
 	value_append(a, m, "added", value_bool(a, c->kind == HIST_ADDED));
 	value_append(a, m, "deleted", value_bool(a, c->kind == HIST_DELETED));
@@ -387,7 +391,7 @@ changes_render_view(const struct render_env *env, struct page *p, size_t k,
 	{
 		struct value *crumbs = value_get(v, "breadcrumbs"), *e;
 		e = value_map(a);
-		value_append(a, e, "title", str(a, i18n(env, "history_title",
+		value_append(a, e, "title", str(a, i18n(env, p, "history_title",
 		    "Muutoshistoria")));
 		value_append(a, e, "url", str(a, history_url(env, a, p)));
 		value_push(a, crumbs, e);
@@ -438,7 +442,7 @@ feed(const struct render_env *env, struct arena *a,
 {
 	const struct config *cfg = env->site->cfg;
 	const char *base = cfg->base_url, *bp = cfg->base_path;
-	const char *title = i18n(env, "changes_title", "Muutokset");
+	const char *title = i18n(env, NULL, "changes_title", "Muutokset");
 	size_t i, j, entries = 0;
 	char hex[GIT_OID_HEXSZ + 1];
 
@@ -523,7 +527,7 @@ changes_render_site(const struct render_env *env, struct arena *a,
 	struct value *page, *l, *m = NULL, *pages = NULL;
 	struct buf b = BUF_INIT;
 	size_t i, k, n = 0, cap = 0, commits = 0;
-	const char *title = i18n(env, "changes_title", "Muutokset");
+	const char *title = i18n(env, NULL, "changes_title", "Muutokset");
 	char *rel;
 	int rc = 0;
 
@@ -547,7 +551,7 @@ changes_render_site(const struct render_env *env, struct arena *a,
 		if (i == 0 || v[i].commit != v[i - 1].commit) {
 			if (++commits > SITE_CHANGES_MAX)
 				break;
-			m = commit_value(env, a, v[i].commit);
+			m = commit_value(env, a, NULL, v[i].commit);
 			pages = value_list(a);
 			value_append(a, m, "pages", pages);
 			value_push(a, l, m);

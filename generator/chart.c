@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "lang.h"
 #include "util/text.h"
 #include "yaml.h"
 
@@ -105,6 +106,7 @@ struct block {
 	const struct value	*map;		/* the spec */
 	const struct value	*data;		/* every data file */
 	const struct value	*i18n;
+	struct numfmt		 nf;		/* the page's language's */
 	char			 id[32];	/* "chart-L12": unique per page */
 
 	const char		*dname;		/* data name, no extension */
@@ -350,15 +352,16 @@ wrap_fit(struct arena *a, struct text t, size_t chars, int maxw, int fs,
 }
 
 /*
- * Writes |d| rounded to dec decimals the Finnish way: decimal comma, a
- * no-break space between thousands (3 548), and a real minus sign; a
+ * Writes |d| rounded to dec decimals as the page's language writes
+ * numbers (nf): in Finnish a decimal comma, a no-break space between
+ * thousands (3 548); in English 3,548.5. Always a real minus sign; a
  * whole number that may be a year (1900 to 2100) is left as it is when
  * year is set, as a year is written. snprintf's decimal point follows
  * LC_NUMERIC, so whatever it writes between the digits is dropped rather
  * than assumed to be '.'.
  */
 static void
-num_put(struct buf *b, double d, int dec, int year)
+num_put(struct buf *b, const struct numfmt *nf, double d, int dec, int year)
 {
 	char tmp[400];		/* DBL_MAX has 309 digits */
 	size_t ni, i;
@@ -387,11 +390,11 @@ num_put(struct buf *b, double d, int dec, int year)
 	group = !(year && dec == 0 && d >= 1900 && d <= 2100);
 	for (i = 0; i < ni; i++) {
 		if (group && ni >= 4 && i > 0 && (ni - i) % 3 == 0)
-			buf_puts(b, NBSP);
+			buf_puts(b, nf->group);
 		buf_putc(b, tmp[i]);
 	}
 	if (dec > 0) {
-		buf_putc(b, ',');
+		buf_puts(b, nf->decimal);
 		buf_puts(b, frac);
 	}
 }
@@ -437,9 +440,9 @@ num_decimals(const struct value *v)
 }
 
 static void
-value_num_put(struct buf *b, const struct value *v)
+value_num_put(struct buf *b, const struct numfmt *nf, const struct value *v)
 {
-	num_put(b, v->u.number, num_decimals(v), 1);
+	num_put(b, nf, v->u.number, num_decimals(v), 1);
 }
 
 /* A number for a message to the author: plain '.' and at most 2 decimals. */
@@ -536,7 +539,7 @@ cell_text(const struct block *k, const struct value *v)
 		t = v->u.boolean ? i18n_text(k, "yes", "kyllä") :
 		    i18n_text(k, "no", "ei");
 	else if (v->type == VAL_NUMBER) {
-		value_num_put(&b, v);
+		value_num_put(&b, &k->nf, v);
 		t.s = arena_strndup(k->a, b.data, b.len);
 		t.n = b.len;
 		buf_free(&b);
@@ -1319,7 +1322,7 @@ value_label(const struct block *k, const struct chart *c,
 
 	if (v == NULL || v->type != VAL_NUMBER)
 		return cell_text(k, v);
-	value_num_put(&b, v);
+	value_num_put(&b, &k->nf, v);
 	if (c->unit.n > 0) {
 		buf_puts(&b, NBSP);
 		buf_put(&b, c->unit.s, c->unit.n);
@@ -1419,6 +1422,7 @@ struct scale {
 	int		nticks;
 	int		dec;	/* decimals of the tick labels */
 	struct text	unit;	/* after the last tick's number; n == 0: none */
+	const struct numfmt *nf;	/* how the numbers are written */
 };
 
 /*
@@ -1471,7 +1475,7 @@ static void
 tick_text(struct buf *b, const struct scale *s, int i)
 {
 	buf_reset(b);
-	num_put(b, s->min + i * s->step, s->dec, 0);
+	num_put(b, s->nf, s->min + i * s->step, s->dec, 0);
 	if (i == s->nticks - 1 && s->unit.n > 0) {
 		buf_puts(b, NBSP);
 		buf_put(b, s->unit.s, s->unit.n);
@@ -1525,12 +1529,13 @@ ticks_fit(const struct scale *s, int x0, int x1)
  */
 static void
 fit_scale(double lo, double hi, int x0, int x1, struct text unit,
-    struct scale *s)
+    const struct numfmt *nf, struct scale *s)
 {
 	int parts;
 
 	for (parts = 4; parts >= 1; parts--) {
 		nice_scale(lo, hi, parts, s);
+		s->nf = nf;
 		s->unit = unit;
 		if (ticks_fit(s, x0, x1))
 			return;
@@ -1667,7 +1672,7 @@ draw_bar(struct block *k, const struct chart *c, struct buf *b)
 	/* A unit in from the edges, so the zero line is drawn whole. */
 	px0 = neg ? vw : 1;
 	px1 = CHART_W - (hi > 0 || !neg ? vw : 1);
-	fit_scale(lo, hi, px0, px1, c->unit, &s);
+	fit_scale(lo, hi, px0, px1, c->unit, &k->nf, &s);
 	bottom = top[k->nrows - 1] + BAR_THICK + GRID_OUT;
 	svg_open(k, c, b, CHART_W, bottom + 22);
 	draw_grid(b, &s, px0, px1, top, k->nrows, BAR_THICK);
@@ -1874,6 +1879,7 @@ draw_stacked(struct block *k, const struct chart *c, struct buf *b)
 	s.nticks = 5;
 	s.dec = 0;
 	s.unit = c->unit;
+	s.nf = &k->nf;
 	bottom = y - ROW_GAP + GRID_OUT;
 	svg_open(k, c, b, CHART_W, bottom + 22);
 	draw_patterns(k, c, b);
@@ -2182,6 +2188,7 @@ chart_block(struct arena *a, const char *kind, const char *spec, size_t len,
 	k.speclen = len;
 	k.data = data;
 	k.i18n = i18n;
+	lang_numfmt(i18n, &k.nf);
 	table = kind != NULL && strcmp(kind, "table") == 0;
 	if (!table && (kind == NULL || strcmp(kind, "chart") != 0)) {
 		diag_error(diags, file, spec_line, 1, NULL,

@@ -28,6 +28,7 @@ static const struct key keys[] = {
 	STR("site", "description", description),
 	STR("site", "base_url", base_url),
 	STR("site", "language", language),
+	STR("site", "languages", languages),
 	STR("site", "theme", theme),
 	STR("site", "output", output),
 	STR("site", "feedback_email", feedback_email),
@@ -90,6 +91,60 @@ known_keys(char *hint, size_t sz)
 		    i + 1 < sizeof(keys) / sizeof(keys[0]) ? "," : ".");
 }
 
+/* A language code as sites name them: "fi", "sv", "smn". */
+static int
+lang_code(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 2 || n > 3)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] < 'a' || s[i] > 'z')
+			return 0;
+	return 1;
+}
+
+/*
+ * [sv] title = ...: kept in the next free slot of langs past the ones
+ * that languages = names, matched to them once the whole file is read.
+ */
+static void
+lang_setting(struct reader *r, const char *section, const char *name,
+    const char *val)
+{
+	struct config *c = r->cfg;
+	struct config_lang *l = NULL;
+	char **sp;
+	int i;
+
+	for (i = 0; i < c->nlangs; i++)
+		if (strcmp(c->langs[i].code, section) == 0)
+			l = &c->langs[i];
+	if (l == NULL) {
+		if (c->nlangs == LANGS_MAX) {
+			diag_error(r->diags, r->name, r->line, 0, NULL,
+			    "more than %d languages", LANGS_MAX);
+			return;
+		}
+		l = &c->langs[c->nlangs++];
+		l->code = xstrdup(section);
+		l->line = r->line;
+	}
+	if (strcmp(name, "title") == 0)
+		sp = &l->title;
+	else if (strcmp(name, "description") == 0)
+		sp = &l->description;
+	else {
+		diag_error(r->diags, r->name, r->line, 0,
+		    "A language's section has title and description.",
+		    "unknown setting \"%s\" in section [%s]", name, section);
+		return;
+	}
+	free(*sp);
+	*sp = xstrdup(val);
+}
+
 static int
 handler(void *arg, const char *section, const char *name, const char *val)
 {
@@ -99,6 +154,11 @@ handler(void *arg, const char *section, const char *name, const char *val)
 	size_t i;
 	long n;
 
+	if (lang_code(section, strlen(section)) &&
+	    strcmp(section, "site") != 0) {
+		lang_setting(r, section, name, val);
+		return 1;
+	}
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (strcmp(keys[i].section, section) == 0 &&
 		    strcmp(keys[i].name, name) == 0)
@@ -112,6 +172,8 @@ handler(void *arg, const char *section, const char *name, const char *val)
 	}
 	switch (k->type) {
 	case KEY_STRING:
+		if (k->off == offsetof(struct config, languages))
+			r->cfg->languages_line = r->line;
 		sp = (char **)((char *)r->cfg + k->off);
 		free(*sp);
 		*sp = xstrdup(val);
@@ -177,11 +239,12 @@ trailer_word(const char *s)
 	return 1;
 }
 
+static void	languages(struct config *, const char *, struct diags *);
+
 static void
 defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->language = xstrdup("fi");
 	cfg->theme = xstrdup("default");
 	cfg->output = xstrdup("public");
 	cfg->base_url = xstrdup("/");
@@ -205,6 +268,7 @@ config_load(struct config *cfg, struct source *src, const char *name,
 
 	if (source_read(src, name, &b, 0, NULL) == -1) {
 		defaults(cfg);
+		languages(cfg, name, d);
 		diag_error(d, name, 0, 0,
 		    "Run valo in the site's folder, or name it with -C DIR.",
 		    "cannot open the site's settings in %s: %s", src->name,
@@ -214,6 +278,93 @@ config_load(struct config *cfg, struct source *src, const char *name,
 	rc = config_parse(cfg, b.data, b.len, name, d);
 	buf_free(&b);
 	return rc;
+}
+
+/*
+ * Orders langs as languages = names them, the site's language first,
+ * and checks that every [code] section is one of them.
+ */
+static void
+languages(struct config *cfg, const char *name, struct diags *d)
+{
+	struct config_lang sections[LANGS_MAX], *l;
+	const char *s, *e;
+	int nsec = cfg->nlangs, i, j;
+
+	memcpy(sections, cfg->langs, sizeof(sections));
+	memset(cfg->langs, 0, sizeof(cfg->langs));
+	cfg->nlangs = 0;
+	s = cfg->languages ? cfg->languages : cfg->language ? cfg->language :
+	    "fi";
+	for (;;) {
+		while (*s == ' ' || *s == ',' || *s == '\t')
+			s++;
+		if (*s == '\0')
+			break;
+		for (e = s; *e && *e != ' ' && *e != ',' && *e != '\t'; e++)
+			continue;
+		if (!lang_code(s, (size_t)(e - s))) {
+			diag_error(d, name, cfg->languages_line, 0,
+			    "Write language codes such "
+			    "as fi, sv and en, separated by spaces.",
+			    "\"%.*s\" is not a language code", (int)(e - s), s);
+		} else if (cfg->nlangs == LANGS_MAX) {
+			diag_error(d, name, cfg->languages_line, 0, NULL,
+			    "more than %d languages", LANGS_MAX);
+			break;
+		} else {
+			for (j = 0; j < cfg->nlangs; j++)
+				if (strlen(cfg->langs[j].code) ==
+				    (size_t)(e - s) && strncmp(
+				    cfg->langs[j].code, s, (size_t)(e - s)) == 0)
+					break;
+			if (j == cfg->nlangs)
+				cfg->langs[cfg->nlangs++].code =
+				    xstrndup(s, (size_t)(e - s));
+		}
+		s = e;
+	}
+	if (cfg->nlangs == 0)
+		cfg->langs[cfg->nlangs++].code = xstrdup("fi");
+	if (cfg->languages != NULL && cfg->language != NULL &&
+	    strcmp(cfg->language, cfg->langs[0].code) != 0)
+		diag_error(d, name, cfg->languages_line, 0,
+		    "Name the site's own language "
+		    "first in languages, or leave language out.",
+		    "language = %s, but languages starts with %s",
+		    cfg->language, cfg->langs[0].code);
+	free(cfg->language);
+	cfg->language = xstrdup(cfg->langs[0].code);
+	for (i = 0; i < nsec; i++) {
+		l = NULL;
+		for (j = 0; j < cfg->nlangs; j++)
+			if (strcmp(cfg->langs[j].code, sections[i].code) == 0)
+				l = &cfg->langs[j];
+		if (l == NULL || l == &cfg->langs[0]) {
+			if (l != NULL)
+				diag_error(d, name, sections[i].line, 0,
+				    "The site's own language has its title "
+				    "and description under [site].",
+				    "section [%s] is the site's own language",
+				    sections[i].code);
+			else
+				diag_error(d, name, sections[i].line, 0,
+				    "Add it to [site] languages, or remove "
+				    "the section.", "section [%s] is not one "
+				    "of the site's languages",
+				    sections[i].code);
+			free(sections[i].code);
+			free(sections[i].title);
+			free(sections[i].description);
+			continue;
+		}
+		free(sections[i].code);
+		l->title = sections[i].title;
+		l->description = sections[i].description;
+		l->line = sections[i].line;
+	}
+	cfg->langs[0].title = NULL;
+	cfg->langs[0].description = NULL;
 }
 
 int
@@ -239,6 +390,7 @@ config_parse(struct config *cfg, const char *text, size_t len,
 	if (cfg->title == NULL || *cfg->title == '\0')
 		diag_error(d, name, 0, 0, "Add title = ... under [site].",
 		    "the site has no title");
+	languages(cfg, name, d);
 	if (strcmp(cfg->base_url, "/") == 0)
 		diag_error(d, name, 0, 0, "Add base_url = https://... under [site].",
 		    "the site has no base_url");
@@ -271,6 +423,12 @@ config_free(struct config *cfg)
 	free(cfg->base_url);
 	free(cfg->base_path);
 	free(cfg->language);
+	free(cfg->languages);
+	for (int i = 0; i < cfg->nlangs; i++) {
+		free(cfg->langs[i].code);
+		free(cfg->langs[i].title);
+		free(cfg->langs[i].description);
+	}
 	free(cfg->theme);
 	free(cfg->output);
 	free(cfg->feedback_email);
@@ -289,6 +447,11 @@ config_hash(const struct config *c)
 	h = hash_mix_str(h, c->description);
 	h = hash_mix_str(h, c->base_url);
 	h = hash_mix_str(h, c->language);
+	for (int i = 0; i < c->nlangs; i++) {
+		h = hash_mix_str(h, c->langs[i].code);
+		h = hash_mix_str(h, c->langs[i].title);
+		h = hash_mix_str(h, c->langs[i].description);
+	}
 	h = hash_mix_str(h, c->theme);
 	h = hash_mix_str(h, c->feedback_email);
 	h = hash_mix_str(h, c->feedback_url);

@@ -11,12 +11,30 @@
 #include "source.h"
 #include "util/diag.h"
 
+/*
+ * The languages of a site: the first is the site's own (its pages at the
+ * root), the others have theirs below /code/. A section [code] in
+ * site.conf gives one its title and description.
+ */
+#define LANGS_MAX	8
+
+struct config_lang {
+	char		*code;		/* "sv": 2 or 3 lower case letters */
+	char		*title;		/* the site's in that language */
+	char		*description;
+	unsigned	 line;		/* of its [code] section; 0: none */
+};
+
 struct config {
 	char	*title;
 	char	*description;
 	char	*base_url;	/* absolute, always ends with '/' */
 	char	*base_path;	/* path part of base_url: "/" or "/sub/" */
-	char	*language;	/* "fi" */
+	char	*language;	/* "fi": langs[0].code */
+	char	*languages;	/* [site] languages as written, or NULL */
+	unsigned languages_line;	/* its line in site.conf */
+	struct config_lang langs[LANGS_MAX];
+	int	 nlangs;	/* at least 1 */
 	char	*theme;		/* folder name under themes/ */
 	char	*output;	/* output folder, relative to the site */
 	char	*feedback_email;

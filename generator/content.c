@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "content.h"
+#include "lang.h"
 #include "util/mem.h"
 #include "util/pool.h"
 #include "util/date.h"
@@ -62,6 +63,7 @@ page_free(struct page *p)
 	free(p->src);
 	free(p->file);
 	free(p->dir);
+	free(p->key);
 	free(p->url);
 	free(p->out);
 	free(p->children);
@@ -78,8 +80,10 @@ site_free(struct site *s)
 	free(s->all);
 	free(s->pages);
 	free(s->drafts);
-	free(s->menu_pages);
-	free(s->footer_pages);
+	for (i = 0; i < LANGS_MAX; i++) {
+		free(s->langs[i].menu_pages);
+		free(s->langs[i].footer_pages);
+	}
 	free(s->attachments);
 	hmap_free(&s->by_src);
 	hmap_free(&s->by_url);
@@ -99,16 +103,67 @@ site_page(const struct site *s, const char *src)
 	return hmap_get(&s->by_src, src);
 }
 
+/* The site's languages: a model made without site.conf has its own. */
+static int
+nlangs(const struct config *c)
+{
+	return c->nlangs > 0 ? c->nlangs : 1;
+}
+
+/*
+ * The language of content path src: the index of code in "name.code.md"
+ * among the site's languages, or 0, the site's own, when the name has
+ * none. *code is set to where a code not of the site's starts, or NULL.
+ */
+static int
+src_lang(const struct config *c, const char *src, const char **code,
+    int *coded)
+{
+	size_t n = strlen(src), k;
+	int i;
+
+	*code = NULL;
+	*coded = 0;
+	/* ".xx.md" or ".xxx.md" after at least one character of name. */
+	for (k = 2; k <= 3; k++) {
+		const char *dot = src + n - 3 - k - 1;
+		if (n < k + 5 || *dot != '.' || dot[-1] == '/')
+			continue;
+		for (i = 0; i < c->nlangs; i++)
+			if (strlen(c->langs[i].code) == k &&
+			    memcmp(dot + 1, c->langs[i].code, k) == 0) {
+				*coded = 1;
+				return i;
+			}
+		if (k == 2 && dot[1] >= 'a' && dot[1] <= 'z' &&
+		    dot[2] >= 'a' && dot[2] <= 'z')
+			*code = dot + 1;
+	}
+	return 0;
+}
+
 static struct page *
-page_new(struct site *s, enum page_kind kind, const char *src)
+page_new(struct site *s, enum page_kind kind, const char *src, int lang,
+    int coded)
 {
 	struct page *p = xcalloc(1, sizeof(*p));
 	const char *slash = strrchr(src, '/');
+	size_t n = strlen(src);
 
 	p->kind = kind;
 	p->src = xstrdup(src);
 	p->file = xasprintf("content/%s", src);
 	p->dir = slash ? xstrndup(src, (size_t)(slash - src)) : xstrdup("");
+	p->lang = lang;
+	if (!coded)
+		p->key = xstrdup(src);
+	else {
+		/* "arvot.sv.md" and "arvot.fi.md" are versions of "arvot.md". */
+		const char *dot = src + n - 3;
+		while (dot[-1] != '.')
+			dot--;
+		p->key = xasprintf("%.*s.md", (int)(dot - 1 - src), src);
+	}
 	s->all = xgrow(s->all, &s->capall, s->nall + 1, sizeof(*s->all));
 	s->all[s->nall++] = p;
 	return p;
@@ -186,15 +241,27 @@ fm_string(struct page *p, const char *key, struct value *v,
 }
 
 static int
-valid_date(const char *s, char display[16])
+valid_date(const char *s)
 {
 	struct date d;
 
-	if (!date_parse(s, &d))
-		return 0;
-	/* A time of day may follow; lists show only the date. */
-	snprintf(display, 16, "%d.%d.%d", d.day, d.month, d.year);
-	return 1;
+	return date_parse(s, &d);
+}
+
+/* The date in the page's language; a time of day is not shown. */
+static void
+show_date(const struct site *s, struct page *p)
+{
+	struct buf b = BUF_INIT;
+	struct date d;
+
+	p->date_display[0] = '\0';
+	if (p->date == NULL || !date_parse(p->date, &d))
+		return;
+	lang_date(&b, s->langs[p->lang].strings, d.year, d.month, d.day);
+	if (b.len < sizeof(p->date_display))
+		memcpy(p->date_display, b.data, b.len + 1);
+	buf_free(&b);
 }
 
 static int
@@ -280,7 +347,7 @@ apply_front_matter(struct page *p, struct value *fm, unsigned fm_line,
 			p->slug = fm_string(p, key, v, d);
 		else if (!strcmp(key, "date")) {
 			p->date = fm_string(p, key, v, d);
-			if (p->date && !valid_date(p->date, p->date_display)) {
+			if (p->date && !valid_date(p->date)) {
 				diag_error(d, p->file, v->line, v->col,
 				    "Write a date of the calendar as YYYY-MM-DD, "
 				    "for example 2025-03-31; a time may follow: "
@@ -449,6 +516,42 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* Whether the file name base is name.md, or name.code.md where coded. */
+static int
+is_name(const char *base, const char *name, int coded)
+{
+	size_t n = strlen(name);
+	const char *rest = base + n;
+
+	if (strncmp(base, name, n) != 0)
+		return 0;
+	if (strcmp(rest, ".md") == 0)
+		return 1;
+	return coded && rest[0] == '.' && strchr(rest + 1, '.') != NULL &&
+	    strcmp(strchr(rest + 1, '.'), ".md") == 0;
+}
+
+/*
+ * "arvot.se.md" where the site has no "se": a misspelt code, or a name
+ * with a dot. The page is built in the site's language all the same.
+ */
+static void
+unknown_lang(const struct config *c, const struct page *p, const char *code,
+    struct diags *d)
+{
+	struct buf b = BUF_INIT;
+	int i;
+
+	for (i = 0; i < c->nlangs; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", c->langs[i].code);
+	diag_warn(d, p->file, 0, 0, "Name the file with one of the site's "
+	    "languages, add the language to [site] languages in site.conf, or "
+	    "write the name without the dot.", "\"%.2s\" is not one of the "
+	    "site's languages (%s): the page is built as a page in %s", code,
+	    b.data ? b.data : "", c->nlangs ? c->langs[0].code : "");
+	buf_free(&b);
+}
+
 /* What one loading thread owns; its arena lives as long as the site. */
 struct loader {
 	struct site		*site;
@@ -487,8 +590,8 @@ content_load(struct site *s, const struct fm_memo *memo, int jobs,
 	struct loader l;
 	struct page *p;
 	size_t i, n = 0, cap = 0, errors = d->errors;
-	const char *base;
-	int k;
+	const char *base, *code;
+	int k, lang, coded;
 
 	if (source_list(s->src, "content", &s->content, d) == -1)
 		return -1;
@@ -516,10 +619,15 @@ content_load(struct site *s, const struct fm_memo *memo, int jobs,
 			continue;
 		base = strrchr(f->path, '/');
 		base = base ? base + 1 : f->path;
-		p = page_new(s, strcmp(base, "_index.md") == 0 ?
+		lang = src_lang(s->cfg, f->path, &code, &coded);
+		p = page_new(s, is_name(base, "_index", coded) ?
 		    (base == f->path ? PAGE_HOME : PAGE_SECTION) : PAGE_PAGE,
-		    f->path);
+		    f->path, lang, coded);
+		if (code != NULL)
+			unknown_lang(s->cfg, p, code, d);
 		if (p->kind == PAGE_HOME)
+			s->langs[lang].home = p;
+		if (p->kind == PAGE_HOME && lang == 0)
 			s->home = p;
 		hmap_put(&s->by_src, p->src, p);
 		if (n == cap) {
@@ -559,18 +667,28 @@ content_load(struct site *s, const struct fm_memo *memo, int jobs,
 	return d->errors == errors ? 0 : -1;
 }
 
-/* Returns the section page for content folder dir, creating it if needed. */
+/*
+ * Returns the section page of language lang for content folder dir,
+ * creating it if needed.
+ */
 static struct page *
-section_for(struct site *s, const char *dir)
+section_for(struct site *s, const char *dir, int lang)
 {
 	struct page *p;
 	char *src;
+	const char *code = s->cfg->langs[lang].code;
 
-	src = *dir ? xasprintf("%s/_index.md", dir) : xstrdup("_index.md");
+	if (lang == 0)
+		src = *dir ? xasprintf("%s/_index.md", dir) :
+		    xstrdup("_index.md");
+	else
+		src = *dir ? xasprintf("%s/_index.%s.md", dir, code) :
+		    xasprintf("_index.%s.md", code);
 	p = hmap_get(&s->by_src, src);
 	if (p == NULL) {
 		/* A folder without _index.md is still a section. */
-		p = page_new(s, *dir ? PAGE_SECTION : PAGE_HOME, src);
+		p = page_new(s, *dir ? PAGE_SECTION : PAGE_HOME, src, lang,
+		    lang != 0);
 		p->implicit = 1;
 		if (*dir) {
 			const char *name = strrchr(dir, '/');
@@ -584,8 +702,11 @@ section_for(struct site *s, const char *dir)
 			p->title = arena_strdup(&s->rarena, t);
 			free(t);
 		} else {
-			p->title = s->cfg->title;
-			s->home = p;
+			p->title = s->cfg->langs[lang].title ?
+			    s->cfg->langs[lang].title : s->cfg->title;
+			s->langs[lang].home = p;
+			if (lang == 0)
+				s->home = p;
 		}
 		hmap_put(&s->by_src, p->src, p);
 	}
@@ -608,7 +729,7 @@ is_bundle_index(const struct page *p)
 	const char *name = strrchr(p->src, '/');
 
 	return p->kind == PAGE_PAGE && name != NULL &&
-	    strcmp(name + 1, "index.md") == 0;
+	    is_name(name + 1, "index", strcmp(p->key, p->src) != 0);
 }
 
 /* Gives p its parent section, creating the chain of sections above it. */
@@ -628,7 +749,7 @@ attach(struct site *s, struct page *p)
 		dir = slash ? xstrndup(p->dir, (size_t)(slash - p->dir)) :
 		    xstrdup("");
 	}
-	p->parent = section_for(s, dir);
+	p->parent = section_for(s, dir, p->lang);
 	free(dir);
 	add_child(p->parent, p);
 	attach(s, p->parent);
@@ -645,8 +766,13 @@ make_url(struct site *s, struct page *p)
 	if (p->url != NULL)
 		return;
 	if (p->kind == PAGE_HOME) {
-		p->url = xstrdup(bp);
-		p->out = xstrdup("index.html");
+		/* Other languages below /sv/: the site's own at the root. */
+		if (p->lang == 0)
+			p->url = xstrdup(bp);
+		else
+			p->url = xasprintf("%s%s/", bp,
+			    s->cfg->langs[p->lang].code);
+		p->out = xasprintf("%sindex.html", p->url + strlen(bp));
 		return;
 	}
 	make_url(s, p->parent);
@@ -661,7 +787,9 @@ make_url(struct site *s, struct page *p)
 	} else {
 		name = strrchr(p->src, '/');
 		name = name ? name + 1 : p->src;
-		slugify(&b, name, strlen(name) - 3);
+		/* "arvot.sv.md": "arvot", its language said by the folder. */
+		slugify(&b, name, strlen(name) - 3 -
+		    (strlen(p->src) - strlen(p->key)));
 	}
 	if (b.len > start)
 		buf_putc(&b, '/');
@@ -739,49 +867,79 @@ claim_url(struct site *s, const char *url, struct page *p, unsigned line,
 	return -1;
 }
 
+/* The main and footer menus of each language, of its own pages. */
 static void
 build_menus(struct site *s, struct diags *d)
 {
-	struct arena *a = &s->rarena;
-	size_t i, cap = 0, fcap = 0;
+	struct site_lang *l;
+	size_t i, cap, fcap;
 	struct page *p;
+	int k;
 
-	s->menu = value_list(a);
-	s->footer_menu = value_list(a);
-	/* Sections of the top level, and pages that ask, in home's order. */
-	for (i = 0; i < s->home->nchildren; i++) {
-		p = s->home->children[i];
-		const char *m = p->menu ? p->menu :
-		    p->kind == PAGE_SECTION ? "main" : "none";
-		if (strcmp(m, "main") == 0) {
-			s->menu_pages = xgrow(s->menu_pages, &cap,
-			    s->nmenu + 1, sizeof(*s->menu_pages));
-			s->menu_pages[s->nmenu++] = p;
+	for (k = 0; k < nlangs(s->cfg); k++) {
+		l = &s->langs[k];
+		cap = fcap = 0;
+		/* Sections of the top level, and pages that ask, in order. */
+		for (i = 0; i < l->home->nchildren; i++) {
+			p = l->home->children[i];
+			const char *m = p->menu ? p->menu :
+			    p->kind == PAGE_SECTION ? "main" : "none";
+			if (strcmp(m, "main") == 0) {
+				l->menu_pages = xgrow(l->menu_pages, &cap,
+				    l->nmenu + 1, sizeof(*l->menu_pages));
+				l->menu_pages[l->nmenu++] = p;
+			}
 		}
+		for (i = 0; i < s->npages; i++) {
+			p = s->pages[i];
+			if (p->lang != k || !p->menu ||
+			    strcmp(p->menu, "footer") != 0)
+				continue;
+			l->footer_pages = xgrow(l->footer_pages, &fcap,
+			    l->nfooter + 1, sizeof(*l->footer_pages));
+			l->footer_pages[l->nfooter++] = p;
+		}
+		if (l->nfooter > 1)
+			qsort(l->footer_pages, l->nfooter,
+			    sizeof(*l->footer_pages), page_cmp);
 	}
 	for (i = 0; i < s->npages; i++) {
 		p = s->pages[i];
 		if (p->menu && strcmp(p->menu, "main") == 0 &&
-		    p->parent != s->home) {
+		    p->parent != s->langs[p->lang].home) {
 			struct value *v = value_get(p->fm, "menu");
 			diag_warn(d, p->file, v ? v->line : 0, v ? v->col : 0,
 			    "Move the page to the top of content/, or link to "
 			    "it from its section.", "menu: main is for pages "
 			    "at the top level; this page is not in the menu");
 		}
-		if (p->menu && strcmp(p->menu, "footer") == 0) {
-			s->footer_pages = xgrow(s->footer_pages, &fcap,
-			    s->nfooter + 1, sizeof(*s->footer_pages));
-			s->footer_pages[s->nfooter++] = p;
-		}
 	}
-	if (s->nfooter > 1)
-		qsort(s->footer_pages, s->nfooter, sizeof(*s->footer_pages),
-		    page_cmp);
-	for (i = 0; i < s->nmenu; i++)
-		value_push(a, s->menu, s->menu_pages[i]->ref);
-	for (i = 0; i < s->nfooter; i++)
-		value_push(a, s->footer_menu, s->footer_pages[i]->ref);
+}
+
+/*
+ * Links every page to its versions in the other languages: the pages
+ * built whose key is the same.
+ */
+static void
+link_translations(struct site *s)
+{
+	struct hmap first = HMAP_INIT;
+	struct page *p, *q;
+	size_t i;
+
+	for (i = 0; i < s->npages; i++) {
+		p = s->pages[i];
+		if ((q = hmap_get(&first, p->key)) == NULL)
+			hmap_put(&first, p->key, q = p);
+		if (q->tr[p->lang] == NULL)
+			q->tr[p->lang] = p;
+	}
+	for (i = 0; i < s->npages; i++) {
+		p = s->pages[i];
+		q = hmap_get(&first, p->key);
+		memcpy(p->tr, q->tr, sizeof(p->tr));
+	}
+	hmap_free(&first);
 }
 
 /*
@@ -810,19 +968,25 @@ unresolve(struct site *s)
 		p->ref = NULL;
 		p->alias_urls = NULL;
 		p->nalias_urls = 0;
+		memset(p->tr, 0, sizeof(p->tr));
 		if (p->kind == PAGE_HOME)
+			s->langs[p->lang].home = p;
+		if (p->kind == PAGE_HOME && p->lang == 0)
 			s->home = p;
 	}
 	free(s->pages);
 	free(s->drafts);
-	free(s->menu_pages);
-	free(s->footer_pages);
+	for (i = 0; i < LANGS_MAX; i++) {
+		free(s->langs[i].menu_pages);
+		free(s->langs[i].footer_pages);
+		s->langs[i].menu_pages = s->langs[i].footer_pages = NULL;
+		s->langs[i].nmenu = s->langs[i].nfooter = 0;
+	}
 	free(s->attachments);
-	s->pages = s->drafts = s->menu_pages = s->footer_pages = NULL;
+	s->pages = s->drafts = NULL;
 	s->attachments = NULL;
-	s->npages = s->ndrafts = s->nmenu = s->nfooter = 0;
+	s->npages = s->ndrafts = 0;
 	s->nattachments = 0;
-	s->menu = s->footer_menu = NULL;
 	hmap_free(&s->by_src);
 	hmap_free(&s->by_url);
 	hmap_free(&s->published);
@@ -962,6 +1126,8 @@ content_resolve(struct site *s, struct diags *d)
 	struct page *p, *prev;
 	struct buf b = BUF_INIT;
 
+	for (i = 0; i < LANGS_MAX; i++)
+		s->langs[i].home = NULL;
 	unresolve(s);
 	/* Leave drafts out first, so they make no sections of their own. */
 	n = s->nall;
@@ -973,7 +1139,9 @@ content_resolve(struct site *s, struct diags *d)
 			s->drafts[s->ndrafts++] = p;
 		}
 	}
-	section_for(s, "");
+	/* Every language has a front page: the switcher leads there. */
+	for (i = 0; i < (size_t)nlangs(s->cfg); i++)
+		section_for(s, "", (int)i);
 	for (i = 0; i < n; i++)
 		if (!left_out(s, s->all[i]))
 			attach(s, s->all[i]);
@@ -988,6 +1156,7 @@ content_resolve(struct site *s, struct diags *d)
 	qsort(s->pages, s->npages, sizeof(*s->pages), src_cmp);
 	for (i = 0; i < s->npages; i++) {
 		p = s->pages[i];
+		show_date(s, p);
 		make_url(s, p);
 		claim_url(s, p->url, p, 1, d);
 		title_length(s, p, d);
@@ -1047,6 +1216,7 @@ content_resolve(struct site *s, struct diags *d)
 			prev = c;
 		}
 	}
+	link_translations(s);
 	build_menus(s, d);
 	return d->errors == errors ? 0 : -1;
 }

@@ -146,6 +146,9 @@ place_print(const struct page *p)
 	h = mix_page(h, p->next);
 	for (i = 0; i < p->nchildren; i++)
 		h = mix_page(h, p->children[i]);
+	/* The language switcher: its versions, or the languages' homes. */
+	for (i = 0; i < LANGS_MAX; i++)
+		h = mix_page(h, p->tr[i]);
 	/* A history is the site's, whose tip is in the site's print. */
 	return hash_mix(h, p->history ? "h" : "", p->history ? 1 : 0);
 }
@@ -175,11 +178,15 @@ prints_of_site(struct prints *pr, const struct site *s,
 		put(pr, DEP_BODY, p->src, hash_mix(p->body_off, p->id,
 		    sizeof(p->id)));
 	}
-	for (i = 0; i < s->nmenu; i++)
-		h = mix_page(h, s->menu_pages[i]);
-	h = hash_mix(h, "|", 1);
-	for (i = 0; i < s->nfooter; i++)
-		h = mix_page(h, s->footer_pages[i]);
+	for (n = 0; n < (size_t)s->cfg->nlangs; n++) {
+		const struct site_lang *l = &s->langs[n];
+		for (i = 0; i < l->nmenu; i++)
+			h = mix_page(h, l->menu_pages[i]);
+		h = hash_mix(h, "|", 1);
+		for (i = 0; i < l->nfooter; i++)
+			h = mix_page(h, l->footer_pages[i]);
+		h = mix_page(h, l->home);
+	}
 	put(pr, DEP_MENU, "", h);
 	/* Links to files and drafts are checked against these. */
 	h = 0;

@@ -1146,7 +1146,8 @@ glossary_mark(const struct glossary *g, struct cmark_node *doc,
 	size_t i, ntexts = 0, cap = 0;
 	int skip = 0, raw = 0;
 
-	if (g == NULL)
+	/* The glossary is in the site's own language: its pages alone. */
+	if (g == NULL || p->lang != 0)
 		return 0;
 	if (g->url == NULL || g->len == 0 || doc == NULL ||
 	    (g->page_src != NULL && strcmp(p->src, g->page_src) == 0) ||

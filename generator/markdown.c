@@ -959,7 +959,8 @@ raw_links(struct md_state *st, cmark_node *blk)
  */
 static const char *const vague_links[] = {
 	"tästä", "tässä", "täältä", "lue lisää", "lisää", "klikkaa tästä",
-	"linkki", "lisätietoja", "here", "click here", "read more", "more"
+	"linkki", "lisätietoja", "here", "click here", "read more", "more",
+	"link", "här", "klicka här", "läs mer", "mer", "länk"
 };
 
 /* s in lower case, in place: ASCII, and the Finnish and Swedish Ä Ö Å. */

@@ -7,6 +7,7 @@
 #include "deps.h"
 #include "history.h"
 #include "hyphen.h"
+#include "lang.h"
 #include "page_history.h"
 #include "participate.h"
 #include "render.h"
@@ -46,6 +47,7 @@ render_env_init(struct render_env *env, const struct site *s,
 {
 	const struct config *c = s->cfg;
 	struct value *v = value_map(a);
+	int k;
 
 	memset(env, 0, sizeof(*env));
 	env->site = s;
@@ -59,12 +61,18 @@ render_env_init(struct render_env *env, const struct site *s,
 	value_append(a, v, "base_url", str(a, c->base_url));
 	value_append(a, v, "feedback_email", str(a, c->feedback_email));
 	value_append(a, v, "home_url", str(a, c->base_path));
+	/* The site's root, where its own files are, in every language. */
+	value_append(a, v, "root_url", str(a, c->base_path));
 	value_append(a, v, "css_url", str(a, arena_printf(a, "%scss/valo.css",
 	    c->base_path)));
 	value_append(a, v, "generator", str(a, env->version));
 	env->site_value = v;
-	env->history_seg = url_segment(t->i18n, "history_url",
-	    "muutoshistoria");
+	for (k = 0; k < c->nlangs; k++) {
+		env->langs[k].strings = t->strings[k];
+		env->langs[k].history_seg = url_segment(t->strings[k],
+		    "history_url", "muutoshistoria");
+	}
+	env->history_seg = env->langs[0].history_seg;
 	env->changes_seg = url_segment(t->i18n, "changes_url", "muutokset");
 	env->versions_seg = url_segment(t->i18n, "versions_url", "versiot");
 	if (h != NULL)
@@ -72,9 +80,17 @@ render_env_init(struct render_env *env, const struct site *s,
 		    "%s%s/", c->base_path, env->changes_seg)));
 }
 
-void
-render_commit_date(int64_t time, int offset, char iso[11], char display[16])
+const struct value *
+render_strings(const struct render_env *env, const struct page *p)
 {
+	return env->langs[p ? p->lang : 0].strings;
+}
+
+void
+render_commit_date(const struct value *strings, int64_t time, int offset,
+    char iso[11], char display[40])
+{
+	struct buf b = BUF_INIT;
 	time_t t = (time_t)(time + (int64_t)offset * 60);
 	struct tm tm;
 	unsigned y, m, d;
@@ -86,16 +102,19 @@ render_commit_date(int64_t time, int offset, char iso[11], char display[16])
 	m = (unsigned)(tm.tm_mon + 1) % 100u;
 	d = (unsigned)tm.tm_mday % 100u;
 	snprintf(iso, 11, "%04u-%02u-%02u", y, m, d);
-	snprintf(display, 16, "%u.%u.%u", d, m, y);
+	lang_date(&b, strings, (int)y, (int)m, (int)d);
+	snprintf(display, 40, "%s", b.data ? b.data : "");
+	buf_free(&b);
 }
 
 struct value *
-render_date(struct arena *a, int64_t time, int offset)
+render_date(struct arena *a, const struct value *strings, int64_t time,
+    int offset)
 {
 	struct value *m = value_map(a);
-	char iso[11], display[16];
+	char iso[11], display[40];
 
-	render_commit_date(time, offset, iso, display);
+	render_commit_date(strings, time, offset, iso, display);
 	value_append(a, m, "date", value_string(a, iso, strlen(iso)));
 	value_append(a, m, "date_display", value_string(a, display,
 	    strlen(display)));
@@ -104,6 +123,13 @@ render_date(struct arena *a, int64_t time, int offset)
 
 struct value *
 render_generated(const struct render_env *env, struct arena *a,
+    const char *title, const char *kind, const char *seg)
+{
+	return render_generated_in(env, a, 0, title, kind, seg);
+}
+
+struct value *
+render_generated_in(const struct render_env *env, struct arena *a, int lang,
     const char *title, const char *kind, const char *seg)
 {
 	const struct config *c = env->site->cfg;
@@ -115,8 +141,8 @@ render_generated(const struct render_env *env, struct arena *a,
 	    c->base_path, seg)));
 	value_append(a, v, "permalink", str(a, arena_printf(a, "%s%s/",
 	    c->base_url, seg)));
-	value_append(a, v, "lang", str(a, c->language));
-	value_push(a, l, env->site->home->ref);
+	value_append(a, v, "lang", str(a, c->langs[lang].code));
+	value_push(a, l, env->site->langs[lang].home->ref);
 	value_append(a, v, "breadcrumbs", l);
 	return v;
 }
@@ -130,7 +156,8 @@ render_env_archive(struct render_env *env, const struct archive *ar,
 	env->archive = ar;
 	value_append(a, m, "tag", str(a, ar->tag));
 	value_append(a, m, "message", str(a, ar->message));
-	value_append(a, m, "date", render_date(a, ar->time, ar->offset));
+	value_append(a, m, "date", render_date(a, env->langs[0].strings,
+	    ar->time, ar->offset));
 	value_append(a, m, "versions_url", str(a, ar->versions_url));
 	value_append(a, m, "home_url", str(a, ar->current->cfg->base_path));
 	value_append(a, env->site_value, "archive", m);
@@ -180,13 +207,13 @@ query_escape(struct buf *b, const char *s)
  */
 static struct value *
 feedback_url(const struct render_env *env, struct arena *a,
-    const char *title, const char *permalink)
+    const struct value *strings, const char *title, const char *permalink)
 {
 	const struct config *c = env->site->cfg;
 	struct buf b = BUF_INIT;
 	struct value *v;
-	const char *subject = value_get(env->theme->i18n, "feedback_subject") ?
-	    value_get(env->theme->i18n, "feedback_subject")->str : "Palaute";
+	const char *subject = value_get(strings, "feedback_subject") ?
+	    value_get(strings, "feedback_subject")->str : "Palaute";
 
 	if (c->feedback_url != NULL) {
 		buf_puts(&b, c->feedback_url);
@@ -224,7 +251,7 @@ fm_markdown(const struct render_env *env, struct arena *a,
 	q = *p;
 	q.body_line = v->line + (strchr(v->str, '\n') != NULL);
 	memset(&md, 0, sizeof(md));
-	if (markdown_render(env->site, env->theme->i18n, &q, v->str,
+	if (markdown_render(env->site, render_strings(env, p), &q, v->str,
 	    strlen(v->str), a, &md, d) == -1)
 		return value_null(a);
 	return value_string_ref(a, md.html, md.len);
@@ -293,21 +320,92 @@ menu(const struct render_env *env, struct arena *a,
 	return l;
 }
 
+/*
+ * "site" as a page in language lang sees it: its title, description and
+ * front page, and its menus.
+ */
 static struct value *
 site_context(const struct render_env *env, struct arena *a,
-    const struct page *p)
+    const struct page *p, int lang)
 {
 	const struct site *s = env->site;
+	const struct config_lang *cl = &s->cfg->langs[lang];
+	const struct site_lang *l = &s->langs[lang];
 	struct value *v = value_map(a);
 	size_t i;
 
 	for (i = 0; i < env->site_value->len; i++)
 		value_append(a, v, env->site_value->u.pairs[i].key,
 		    env->site_value->u.pairs[i].val);
-	value_append(a, v, "menu", menu(env, a, s->menu_pages, s->nmenu, p));
-	value_append(a, v, "footer_menu", menu(env, a, s->footer_pages,
-	    s->nfooter, p));
+	if (lang != 0) {
+		if (cl->title != NULL)
+			value_set(a, v, "title", str(a, cl->title));
+		if (cl->description != NULL)
+			value_set(a, v, "description", str(a,
+			    cl->description));
+		value_set(a, v, "lang", str(a, cl->code));
+		value_set(a, v, "home_url", str(a, l->home->url));
+	}
+	value_append(a, v, "menu", menu(env, a, l->menu_pages, l->nmenu, p));
+	value_append(a, v, "footer_menu", menu(env, a, l->footer_pages,
+	    l->nfooter, p));
 	return v;
+}
+
+/*
+ * The language switcher: for each language, p's version in it, or its
+ * front page where p has none (or p is NULL, a page Valo makes). The
+ * page's own language is marked current.
+ */
+static struct value *
+translations(const struct render_env *env, struct arena *a,
+    const struct page *p, int lang)
+{
+	const struct site *s = env->site;
+	struct value *l = value_list(a), *m;
+	const struct value *name;
+	const struct page *to;
+	int k;
+
+	for (k = 0; k < s->cfg->nlangs; k++) {
+		to = p ? p->tr[k] : NULL;
+		if (to == NULL && p != NULL && k == lang)
+			to = p;
+		m = value_map(a);
+		name = value_get(env->langs[k].strings, "lang_name");
+		value_append(a, m, "lang", str(a, s->cfg->langs[k].code));
+		value_append(a, m, "name", name && name->type == VAL_STRING ?
+		    (struct value *)name : str(a, s->cfg->langs[k].code));
+		value_append(a, m, "url", str(a, to ? to->url :
+		    s->langs[k].home->url));
+		value_append(a, m, "home", value_bool(a, to == NULL));
+		value_append(a, m, "current", value_bool(a, k == lang));
+		dep_page(env, DEP_META, to ? to : s->langs[k].home);
+		value_push(a, l, m);
+	}
+	return l;
+}
+
+/* hreflang links: the page's versions that are built, itself too. */
+static struct value *
+alternates(const struct render_env *env, struct arena *a,
+    const struct page *p)
+{
+	const struct config *c = env->site->cfg;
+	struct value *l = value_list(a), *m;
+	int k;
+
+	for (k = 0; k < c->nlangs && p->tr[p->lang] == p; k++) {
+		if (p->tr[k] == NULL)
+			continue;
+		m = value_map(a);
+		value_append(a, m, "lang", str(a, c->langs[k].code));
+		value_append(a, m, "permalink", str(a, arena_printf(a, "%s%s",
+		    c->base_url, p->tr[k]->url + strlen(c->base_path))));
+		value_push(a, l, m);
+	}
+	/* One version alone has no alternates. */
+	return l->len > 1 ? l : value_list(a);
 }
 
 static struct value *
@@ -344,9 +442,11 @@ history_context(const struct render_env *env, struct arena *a,
 	struct value *first = NULL, *up = NULL;
 
 	if (h->first != NULL)
-		first = render_date(a, h->first->time, h->first->offset);
+		first = render_date(a, render_strings(env, p), h->first->time,
+		    h->first->offset);
 	if (h->updated != NULL) {
-		up = render_date(a, h->updated->time, h->updated->offset);
+		up = render_date(a, render_strings(env, p), h->updated->time,
+		    h->updated->offset);
 		/* Not "updated" before it says it was published. */
 		if (p->date && strncmp(value_get(up, "date")->str, p->date,
 		    10) <= 0)
@@ -360,7 +460,7 @@ history_context(const struct render_env *env, struct arena *a,
 	if (up != NULL)
 		value_append(a, v, "updated", up);
 	value_append(a, v, "history_url", str(a, arena_printf(a, "%s%s/",
-	    p->url, env->history_seg)));
+	    p->url, env->langs[p->lang].history_seg)));
 	value_append(a, v, "history_count", value_number(a,
 	    (double)(h->nmajor + h->nminor)));
 }
@@ -383,7 +483,8 @@ page_context(const struct render_env *env, struct arena *a,
 	    env->site->cfg->base_url,
 	    p->url + strlen(env->site->cfg->base_path))));
 	value_append(a, v, "kind", str(a, kinds[p->kind]));
-	value_append(a, v, "feedback_url", feedback_url(env, a, p->title,
+	value_append(a, v, "feedback_url", feedback_url(env, a,
+	    render_strings(env, p), p->title,
 	    arena_printf(a, "%s%s", env->site->cfg->base_url,
 	    p->url + strlen(env->site->cfg->base_path))));
 	value_append(a, v, "is_home", value_bool(a, p->kind == PAGE_HOME));
@@ -405,7 +506,8 @@ page_context(const struct render_env *env, struct arena *a,
 		value_append(a, v, "current_url", str(a, now ? now->url :
 		    env->archive->current->cfg->base_path));
 	}
-	value_append(a, v, "lang", str(a, env->site->cfg->language));
+	value_append(a, v, "lang", str(a, env->site->cfg->langs[p->lang].code));
+	value_append(a, v, "alternates", alternates(env, a, p));
 	value_append(a, v, "content", value_string_ref(a, md->html, md->len));
 	l = p->toc && md->nheadings > 1 ? toc(a, md) : value_list(a);
 	value_append(a, v, "toc", l);
@@ -484,6 +586,20 @@ dep_body(const struct render_env *env, const struct md_result *md)
 		deps_add(env->deps, DEP_FILES, "");
 }
 
+/* The language a page Valo makes says it is in, by its "lang". */
+static int
+page_lang(const struct config *c, const struct value *page)
+{
+	const struct value *v = page && page->type == VAL_MAP ?
+	    value_get(page, "lang") : NULL;
+	int k;
+
+	for (k = 0; v != NULL && v->type == VAL_STRING && k < c->nlangs; k++)
+		if (strcmp(v->str, c->langs[k].code) == 0)
+			return k;
+	return 0;
+}
+
 int
 render_template(const struct render_env *env, struct arena *a,
     const struct page *p, const char *tmpl, struct value *page,
@@ -493,6 +609,7 @@ render_template(const struct render_env *env, struct arena *a,
 	struct mu_trace trace = { trace_template, trace_data,
 	    env->site->data, env->deps };
 	char *err = NULL;
+	int lang = p ? p->lang : page_lang(env->site->cfg, page);
 
 	if (env->deps != NULL)
 		deps_add(env->deps, DEP_SITE, "");
@@ -506,12 +623,21 @@ render_template(const struct render_env *env, struct arena *a,
 		if (u != NULL && u->type == VAL_STRING &&
 		    strncmp(u->str, bp, strlen(bp)) == 0)
 			value_append(a, page, "feedback_url", feedback_url(env,
-			    a, t && t->type == VAL_STRING ? t->str : NULL,
+			    a, env->langs[lang].strings,
+			    t && t->type == VAL_STRING ? t->str : NULL,
 			    arena_printf(a, "%s%s", env->site->cfg->base_url,
 			    u->str + strlen(bp))));
 	}
-	value_append(a, ctx, "site", site_context(env, a, p));
-	value_append(a, ctx, "i18n", env->theme->i18n);
+	if (page != NULL && page->type == VAL_MAP &&
+	    env->site->cfg->nlangs > 1 &&
+	    value_get(page, "translations") == NULL)
+	{
+		value_append(a, page, "translations", translations(env, a, p,
+		    lang));
+		value_append(a, page, "has_translations", value_bool(a, 1));
+	}
+	value_append(a, ctx, "site", site_context(env, a, p, lang));
+	value_append(a, ctx, "i18n", (struct value *)env->langs[lang].strings);
 	value_append(a, ctx, "data", env->site->data);
 	value_append(a, ctx, "page", page);
 	buf_reset(out);
@@ -523,7 +649,8 @@ render_template(const struct render_env *env, struct arena *a,
 		free(err);
 		return -1;
 	}
-	if (env->hyphen != NULL)
+	/* The hyphenator knows the site's own language alone. */
+	if (env->hyphen != NULL && lang == 0)
 		hyphen_buf(env->hyphen, out);
 	return 0;
 }
@@ -560,8 +687,8 @@ render_page(const struct render_env *env, struct page *p, struct arena *a,
 			len = src->len - p->body_off;
 		}
 	}
-	rc = markdown_render(env->site, env->theme->i18n, p, body, len, a, md,
-	    d);
+	rc = markdown_render(env->site, render_strings(env, p), p, body, len,
+	    a, md, d);
 	/* A page that failed is stale until what it read changes. */
 	dep_body(env, md);
 	if (rc == -1)

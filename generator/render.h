@@ -31,6 +31,12 @@ struct archive {
 	const char		*versions_url;	/* today's list of versions */
 };
 
+/* What differs by language: its strings, its history pages' folder. */
+struct render_lang {
+	const struct value	*strings;	/* the theme's for it */
+	const char		*history_seg;
+};
+
 struct render_env {
 	const struct site	*site;
 	const struct theme	*theme;
@@ -43,7 +49,7 @@ struct render_env {
 	const struct history	*history;
 	struct repo		*repo;
 	/* URL segments of the history pages: "muutoshistoria", "muutokset". */
-	const char		*history_seg;
+	const char		*history_seg;	/* langs[0]'s */
 	const char		*changes_seg;
 	const char		*versions_seg;
 	const struct archive	*archive;	/* NULL: today's site */
@@ -56,7 +62,12 @@ struct render_env {
 	struct hyphen		*hyphen;
 	/* Consultations, events, commitments (participate.h), or NULL. */
 	const struct participation *part;
+	struct render_lang	 langs[LANGS_MAX];	/* as cfg->langs */
 };
+
+/* The strings of p's language; of the site's own where p is NULL. */
+const struct value *render_strings(const struct render_env *,
+		    const struct page *p);
 
 /* Builds the parts of the context that every page shares. */
 void	render_env_init(struct render_env *, const struct site *,
@@ -90,8 +101,12 @@ int	render_template(const struct render_env *, struct arena *,
 	    const struct page *p, const char *tmpl, struct value *page,
 	    struct buf *out, struct diags *);
 
-/* {date: "2026-11-23", date_display: "23.11.2026"} for a commit's time. */
-struct value	*render_date(struct arena *, int64_t time, int offset);
+/*
+ * {date: "2026-11-23", date_display: "23.11.2026"} for a commit's time,
+ * the display as strings' language writes dates (lang.h).
+ */
+struct value	*render_date(struct arena *, const struct value *strings,
+		    int64_t time, int offset);
 
 /*
  * The context of a page Valo makes itself at base path + seg + "/", with
@@ -99,10 +114,14 @@ struct value	*render_date(struct arena *, int64_t time, int offset);
  */
 struct value	*render_generated(const struct render_env *, struct arena *,
 		    const char *title, const char *kind, const char *seg);
+/* The same in language lang (seg then starts with its folder, "sv/"). */
+struct value	*render_generated_in(const struct render_env *,
+		    struct arena *, int lang, const char *title,
+		    const char *kind, const char *seg);
 
-/* "2026-11-23" and "23.11.2026" for a commit's time. */
-void	render_commit_date(int64_t time, int offset, char iso[11],
-	    char display[16]);
+/* "2026-11-23" and "23.11.2026" for a commit's time, as render_date. */
+void	render_commit_date(const struct value *strings, int64_t time,
+	    int offset, char iso[11], char display[40]);
 
 /* Renders the 404 page, which has no source file. */
 int	render_404(const struct render_env *, struct arena *, struct buf *out,

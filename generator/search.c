@@ -260,7 +260,8 @@ search_words(const char *s, size_t n,
 
 struct search_stemmer {
 	struct sb_stemmer	*sb;	/* NULL: words are their stems */
-	int			 finnish;
+	const char		*name;	/* the script's for it */
+	int			 finnish;	/* and two rules of its own */
 	struct buf		 buf;
 };
 
@@ -269,17 +270,26 @@ search_stemmer_new(const char *lang)
 {
 	struct search_stemmer *st = xcalloc(1, sizeof(*st));
 
-	/* Only Finnish: the script has no other stemmer to agree with. */
-	if (lang != NULL && strcmp(lang, "fi") == 0 &&
-	    (st->sb = sb_stemmer_new("finnish", "UTF_8")) != NULL)
-		st->finnish = 1;
+	/* The languages whose stemmer the script has too. */
+	static const char *const known[][2] = {
+		{ "fi", "finnish" }, { "sv", "swedish" }, { "en", "english" },
+	};
+	size_t i;
+
+	st->name = "none";
+	for (i = 0; lang != NULL && i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(lang, known[i][0]) == 0 &&
+		    (st->sb = sb_stemmer_new(known[i][1], "UTF_8")) != NULL) {
+			st->name = known[i][1];
+			st->finnish = i == 0;
+		}
 	return st;
 }
 
 const char *
 search_stemmer_name(const struct search_stemmer *st)
 {
-	return st->finnish ? "finnish" : "none";
+	return st->name;
 }
 
 /*
@@ -314,7 +324,7 @@ search_stem(struct search_stemmer *st, const char *w, size_t n, size_t *len)
 	buf_reset(&st->buf);
 	buf_put(&st->buf, w, n);
 	/* ihminen, ihmisen: Snowball gives ihmin and ihmis. */
-	if (n >= 5 && memcmp(w + n - 4, "inen", 4) == 0) {
+	if (st->finnish && n >= 5 && memcmp(w + n - 4, "inen", 4) == 0) {
 		st->buf.len -= 3;
 		buf_puts(&st->buf, "se");
 	}
@@ -329,7 +339,8 @@ search_stem(struct search_stemmer *st, const char *w, size_t n, size_t *len)
 	 * päätös, päätöksen: Snowball gives päätös and päätöks. Not in a
 	 * stem of three letters (yksi is not ysi).
 	 */
-	if (k >= 4 && memcmp(st->buf.data + k - 2, "ks", 2) == 0 &&
+	if (st->finnish && k >= 4 &&
+	    memcmp(st->buf.data + k - 2, "ks", 2) == 0 &&
 	    (v = vowel_at_end(st->buf.data, k - 2)) != 0 && k - 2 > v) {
 		st->buf.data[k - 2] = 's';
 		st->buf.data[--k] = '\0';
@@ -1632,7 +1643,7 @@ struct pages {
  * sort is set, as planning needs only their number by letter.
  */
 static void
-pages_collect(struct pages *ps, const struct site *s, int sort)
+pages_collect(struct pages *ps, const struct site *s, int sort, int lang)
 {
 	size_t i;
 
@@ -1641,12 +1652,12 @@ pages_collect(struct pages *ps, const struct site *s, int sort)
 	for (i = 0; i < s->npages; i++) {
 		const struct page *p = s->pages[i];
 		struct listed *l;
-		if (p->draft)
+		if (p->draft || p->lang != lang)
 			continue;
 		l = &ps->bysrc[ps->len++];
 		l->p = p;
 		l->title = p->title ? p->title : "";
-		l->section = p->parent && p->parent != s->home ?
+		l->section = p->parent && p->parent != s->langs[lang].home ?
 		    p->parent->title : NULL;
 		l->letter = letter_of(l->title);
 		ps->count[l->letter]++;
@@ -1672,9 +1683,10 @@ pages_free(struct pages *ps)
 }
 
 const char *
-search_folder(const struct render_env *env)
+search_folder(const struct render_env *env, int lang, struct arena *a)
 {
-	const struct value *v = value_get(env->theme->i18n, "search_url");
+	const struct value *v = value_get(env->langs[lang].strings,
+	    "search_url");
 	const char *s;
 
 	if (v == NULL || v->type != VAL_STRING || v->len == 0 ||
@@ -1684,7 +1696,10 @@ search_folder(const struct render_env *env)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
 		    *s == '-'))
 			return NULL;
-	return v->str;
+	if (lang == 0)
+		return v->str;
+	return arena_printf(a, "%s/%s", env->site->cfg->langs[lang].code,
+	    v->str);
 }
 
 /* Whether name is a file the index always has, with nchunks chunks. */
@@ -1714,21 +1729,23 @@ claim(void (*plan)(void *, const char *, const char *), void *arg,
 		plan(arg, rel, "the search index");
 }
 
-void
-search_plan(const struct render_env *env,
+static void
+plan_lang(const struct render_env *env, int lang,
     void (*plan)(void *, const char *, const char *), void *arg)
 {
 	const struct site *s = env->site;
 	const struct theme *t = env->theme;
-	const char *seg = search_folder(env), *bp = s->cfg->base_path;
 	struct arena a = ARENA_INIT;
+	const char *seg = search_folder(env, lang, &a), *bp = s->cfg->base_path;
 	struct pages ps;
 	size_t i, j, nchunks;
 	char *data;
 
-	if (seg == NULL)
+	if (seg == NULL) {
+		arena_free(&a);
 		return;
-	pages_collect(&ps, s, 0);
+	}
+	pages_collect(&ps, s, 0, lang);
 	nchunks = (ps.len + SEARCH_CHUNK - 1) / SEARCH_CHUNK;
 	plan(arg, arena_printf(&a, "%s/index.html", seg), "the search page");
 	if (ps.split)
@@ -1760,6 +1777,16 @@ search_plan(const struct render_env *env,
 		claim(plan, arg, t->statics.v[i].path, data, nchunks);
 	pages_free(&ps);
 	arena_free(&a);
+}
+
+void
+search_plan(const struct render_env *env,
+    void (*plan)(void *, const char *, const char *), void *arg)
+{
+	int k;
+
+	for (k = 0; k < env->site->cfg->nlangs; k++)
+		plan_lang(env, k, plan, arg);
 }
 
 /* What the index reads of the site's pages, in the site's order. */
@@ -1834,9 +1861,9 @@ str(struct arena *a, const char *s)
 }
 
 static const char *
-i18n(const struct render_env *env, const char *key, const char *def)
+i18n(const struct render_env *env, int lang, const char *key, const char *def)
 {
-	const struct value *v = value_get(env->theme->i18n, key);
+	const struct value *v = value_get(env->langs[lang].strings, key);
 
 	return v != NULL && v->type == VAL_STRING ? v->str : def;
 }
@@ -1849,7 +1876,7 @@ i18n(const struct render_env *env, const char *key, const char *def)
  * section}]}]}.
  */
 static struct value *
-search_value(const struct render_env *env, struct arena *a,
+search_value(const struct render_env *env, struct arena *a, int lang,
     const struct pages *ps, const char *seg, int letter)
 {
 	const char *bp = env->site->cfg->base_path;
@@ -1868,7 +1895,7 @@ search_value(const struct render_env *env, struct arena *a,
 			continue;
 		l = value_map(a);
 		value_append(a, l, "letter", str(a, k == OTHER ?
-		    i18n(env, "search_index_other", letter_label[k]) :
+		    i18n(env, lang, "search_index_other", letter_label[k]) :
 		    letter_label[k]));
 		value_append(a, l, "id", str(a, letter_id[k]));
 		value_append(a, l, "url", str(a, ps->split ?
@@ -1888,7 +1915,7 @@ search_value(const struct render_env *env, struct arena *a,
 		if (e->letter != last) {
 			l = value_map(a);
 			value_append(a, l, "letter", str(a, e->letter == OTHER ?
-			    i18n(env, "search_index_other", "#") :
+			    i18n(env, lang, "search_index_other", "#") :
 			    letter_label[e->letter]));
 			value_append(a, l, "id", str(a,
 			    letter_id[e->letter]));
@@ -1915,35 +1942,38 @@ search_value(const struct render_env *env, struct arena *a,
  * whole page as a content page with that body, from "page".
  */
 static int
-search_render(const struct render_env *env, struct arena *a,
+search_render(const struct render_env *env, struct arena *a, int lang,
     const struct pages *ps, const char *seg, int letter, struct buf *out,
     struct diags *d)
 {
 	struct render_env body_env = *env;
 	struct value *inner = value_map(a), *page, *crumb;
 	struct buf body = BUF_INIT;
-	const char *title = i18n(env, "search_title", "Haku"), *path;
+	const char *title = i18n(env, lang, "search_title", "Haku"), *path;
 	int rc;
 
 	/* Hyphens once, in the whole page: not twice in the body. */
 	body_env.hyphen = NULL;
 	body_env.deps = NULL;
-	value_append(a, inner, "search", search_value(env, a, ps, seg,
+	value_append(a, inner, "search", search_value(env, a, lang, ps, seg,
 	    letter));
+	value_append(a, inner, "lang", value_cstring(a,
+	    env->site->cfg->langs[lang].code));
 	rc = render_template(&body_env, a, NULL, "search", inner, &body, d);
 	if (rc == 0) {
 		path = seg;
 		if (letter != ALL) {
 			path = arena_printf(a, "%s/%s", seg, letter_id[letter]);
-			title = arena_printf(a, "%s: %s", i18n(env,
+			title = arena_printf(a, "%s: %s", i18n(env, lang,
 			    "search_index_title", "Sivut"), letter == OTHER ?
-			    i18n(env, "search_index_other", "#") :
+			    i18n(env, lang, "search_index_other", "#") :
 			    letter_label[letter]);
 		}
-		page = render_generated(env, a, title, "search", path);
+		page = render_generated_in(env, a, lang, title, "search",
+		    path);
 		if (letter != ALL) {
 			crumb = value_map(a);
-			value_append(a, crumb, "title", str(a, i18n(env,
+			value_append(a, crumb, "title", str(a, i18n(env, lang,
 			    "search_title", "Haku")));
 			value_append(a, crumb, "url", str(a, arena_printf(a,
 			    "%s%s/", env->site->cfg->base_path, seg)));
@@ -1964,42 +1994,98 @@ search_render(const struct render_env *env, struct arena *a,
 	return rc;
 }
 
-int
-search_write(const struct render_env *env, int jobs,
+/* One language's index, made before its page is written. */
+struct search_lang {
+	int			 have;
+	struct pages		 ps;
+	struct search_files	 f;
+};
+
+struct search_prepared {
+	struct search_lang	 v[LANGS_MAX];
+};
+
+struct search_prepared *
+search_prepare(const struct render_env *env, int jobs)
+{
+	const struct site *s = env->site;
+	struct search_prepared *sp = xcalloc(1, sizeof(*sp));
+	struct arena a = ARENA_INIT;
+	struct site_load l;
+	int k;
+
+	for (k = 0; k < s->cfg->nlangs; k++) {
+		struct search_lang *sl = &sp->v[k];
+		if (search_folder(env, k, &a) == NULL)
+			continue;
+		pages_collect(&sl->ps, s, 1, k);
+		l.s = s;
+		l.v = sl->ps.bysrc;
+		search_index(sl->ps.len, load_page, &l, s->cfg->langs[k].code,
+		    jobs, &sl->f);
+		sl->have = 1;
+	}
+	arena_free(&a);
+	return sp;
+}
+
+void
+search_prepared_free(struct search_prepared *sp)
+{
+	int k;
+
+	if (sp == NULL)
+		return;
+	for (k = 0; k < LANGS_MAX; k++)
+		if (sp->v[k].have) {
+			pages_free(&sp->v[k].ps);
+			search_files_free(&sp->v[k].f);
+		}
+	free(sp);
+}
+
+/* Language lang's search page and index. */
+static void
+write_lang(const struct render_env *env, int lang, struct search_lang *sl,
     int (*write)(const char *, const char *, size_t, void *), void *arg,
     struct diags *d)
 {
-	const struct site *s = env->site;
-	const char *seg = search_folder(env);
 	struct arena a = ARENA_INIT;
+	const char *seg = search_folder(env, lang, &a);
 	struct buf out = BUF_INIT;
-	struct search_files f;
-	struct site_load l;
-	struct pages ps;
-	size_t i, errors = d->errors;
+	struct pages *ps = &sl->ps;
+	size_t i;
 	int k;
 
-	if (seg == NULL)
-		return 0;
-	pages_collect(&ps, s, 1);
-	l.s = s;
-	l.v = ps.bysrc;
-	search_index(ps.len, load_page, &l, s->cfg->language, jobs, &f);
-	for (i = 0; i < f.len; i++)
-		write(arena_printf(&a, "%s/data/%s", seg, f.v[i].name),
-		    f.v[i].data, f.v[i].len, arg);
-	search_files_free(&f);
-
-	if (search_render(env, &a, &ps, seg, ALL, &out, d) == 0)
+	for (i = 0; i < sl->f.len; i++)
+		write(arena_printf(&a, "%s/data/%s", seg, sl->f.v[i].name),
+		    sl->f.v[i].data, sl->f.v[i].len, arg);
+	if (search_render(env, &a, lang, ps, seg, ALL, &out, d) == 0)
 		write(arena_printf(&a, "%s/index.html", seg), out.data,
 		    out.len, arg);
-	for (k = 0; ps.split && k < NLETTERS; k++)
-		if (ps.count[k] > 0 && search_render(env, &a, &ps, seg, k,
-		    &out, d) == 0)
+	for (k = 0; ps->split && k < NLETTERS; k++)
+		if (ps->count[k] > 0 && search_render(env, &a, lang, ps, seg,
+		    k, &out, d) == 0)
 			write(arena_printf(&a, "%s/%s/index.html", seg,
 			    letter_id[k]), out.data, out.len, arg);
-	pages_free(&ps);
 	buf_free(&out);
 	arena_free(&a);
+}
+
+int
+search_write(const struct render_env *env, int jobs,
+    struct search_prepared *sp,
+    int (*write)(const char *, const char *, size_t, void *), void *arg,
+    struct diags *d)
+{
+	size_t errors = d->errors;
+	int k;
+
+	if (sp == NULL)
+		sp = search_prepare(env, jobs);
+	for (k = 0; k < env->site->cfg->nlangs; k++)
+		if (sp->v[k].have)
+			write_lang(env, k, &sp->v[k], write, arg, d);
+	search_prepared_free(sp);
 	return d->errors == errors ? 0 : -1;
 }

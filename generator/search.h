@@ -139,10 +139,13 @@ size_t	search_shard_of(char *const *firsts, size_t nshards,
 	    const char *word);
 
 /*
- * The search page's folder ("haku", from the theme's search_url), or
- * NULL if the theme has no search.
+ * The folder of language lang's search page below the site's root
+ * ("haku", from the theme's search_url; "sv/sok" in Swedish), in arena
+ * a, or NULL if the theme has no search. Each language has its own page
+ * and index, of its own pages, stemmed by its own stemmer.
  */
-const char *search_folder(const struct render_env *);
+const char *search_folder(const struct render_env *, int lang,
+	    struct arena *);
 
 /*
  * The files search makes (the page, the index, the pages by letter),
@@ -151,10 +154,23 @@ const char *search_folder(const struct render_env *);
  * (search_write) the files themselves. search_write returns -1 after a
  * diagnostic.
  */
+struct search_prepared;
+
 void	search_plan(const struct render_env *,
 	    void (*plan)(void *, const char *rel, const char *from), void *);
 int	search_write(const struct render_env *, int jobs,
+	    struct search_prepared *,
 	    int (*write)(const char *rel, const char *data, size_t len, void *),
 	    void *, struct diags *);
+
+/*
+ * The indexes of every language, from the model and the pages' sources
+ * alone (no template, no output): the part of search_write that takes
+ * the time, which may run on its own thread while the pages render, as
+ * it reads nothing they write. search_write takes it over (NULL: it
+ * makes it itself) and frees it.
+ */
+struct search_prepared *search_prepare(const struct render_env *, int jobs);
+void	search_prepared_free(struct search_prepared *);
 
 #endif

@@ -29,6 +29,13 @@ struct page {
 	char		*url;		/* "/strategia/arvot/", with base path */
 	char		*out;		/* "strategia/arvot/index.html" */
 	int		 implicit;	/* a section with no _index.md */
+	/*
+	 * Its language, an index into cfg->langs: "arvot.sv.md" is the
+	 * Swedish version of "arvot.md", which is in the site's own
+	 * language (0). key is the name its versions share: "arvot.md".
+	 */
+	int		 lang;
+	char		*key;
 
 	/* From the front matter (strings live in the site arena). */
 	struct value	*fm;
@@ -45,7 +52,7 @@ struct page {
 	int		 toc;
 	int		 broken;	/* its front matter cannot be read */
 	long		 weight;	/* 0: none given, sorts last */
-	char		 date_display[16];	/* "23.11.2026" */
+	char		 date_display[40];	/* resolved: "23.11.2026" */
 
 	uint64_t	 fm_hash;	/* of everything before the body */
 	size_t		 body_off;	/* where the Markdown starts */
@@ -66,6 +73,8 @@ struct page {
 	struct page	*prev;		/* neighbours among the pages */
 	struct page	*next;
 	struct value	*ref;		/* {title, url, ...} for lists */
+	/* The versions of this page built, by language; NULL: none. */
+	struct page	*tr[LANGS_MAX];
 	/* Set by the history step after resolve; NULL without history. */
 	const struct page_history *history;
 
@@ -90,6 +99,17 @@ struct page_link {
 	unsigned	 line;
 };
 
+/* A language's own part of the site: its front page and menus. */
+struct site_lang {
+	/* The theme's strings for it: how it writes dates (lang.h). */
+	const struct value *strings;
+	struct page	*home;
+	struct page	**menu_pages;	/* the main menu's entries */
+	size_t		 nmenu;
+	struct page	**footer_pages;
+	size_t		 nfooter;
+};
+
 struct site {
 	struct config	*cfg;		/* borrowed */
 	struct source	*src;		/* borrowed */
@@ -99,7 +119,8 @@ struct site {
 	int		 narenas;
 	struct page	**pages;	/* every page that is built, by src */
 	size_t		 npages;
-	struct page	*home;
+	struct page	*home;		/* langs[0].home */
+	struct site_lang langs[LANGS_MAX];	/* as cfg->langs */
 	struct hmap	 by_src;	/* src path -> page (drafts too) */
 	struct hmap	 by_url;	/* url -> page */
 	struct source_list content;	/* every file under content/ */
@@ -114,12 +135,6 @@ struct site {
 	struct hmap	 published;
 	struct value	*data;		/* data file name -> value */
 	uint64_t	 data_hash;	/* of every data file's bytes */
-	struct value	*menu;		/* [{title, url, page}] main menu */
-	struct value	*footer_menu;
-	struct page	**menu_pages;	/* the pages behind menu entries */
-	size_t		 nmenu;
-	struct page	**footer_pages;
-	size_t		 nfooter;
 	struct page	**drafts;	/* left out: links to them are errors */
 	size_t		 ndrafts;
 	struct page	**all;		/* every page struct, for freeing */

@@ -22,7 +22,7 @@ struct tag {
 struct tagged {
 	const struct page	*page;
 	char			 date[11];	/* "2026-11-23", or "" */
-	char			 display[16];
+	char			 display[40];
 };
 
 struct tagset {
@@ -187,7 +187,7 @@ tagged_cmp(const void *x, const void *y)
 }
 
 static void
-tagged_date(struct tagged *t)
+tagged_date(const struct render_env *env, struct tagged *t)
 {
 	const struct page *p = t->page;
 
@@ -197,7 +197,8 @@ tagged_date(struct tagged *t)
 		t->date[10] = '\0';
 		memcpy(t->display, p->date_display, sizeof(t->display));
 	} else if (p->history != NULL && p->history->first != NULL)
-		render_commit_date(p->history->first->time,
+		render_commit_date(render_strings(env, p),
+		    p->history->first->time,
 		    p->history->first->offset, t->date, t->display);
 }
 
@@ -214,7 +215,7 @@ tag_page(const struct render_env *env, struct arena *a, const char *seg,
 	v = xcalloc(t->npages, sizeof(*v));
 	for (i = 0; i < t->npages; i++) {
 		v[i].page = t->pages[i];
-		tagged_date(&v[i]);
+		tagged_date(env, &v[i]);
 	}
 	qsort(v, t->npages, sizeof(*v), tagged_cmp);
 	page = render_generated(env, a, t->name, "tag",

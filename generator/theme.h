@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "config.h"
 #include "mustache.h"
 #include "source.h"
 #include "util/arena.h"
@@ -16,19 +17,24 @@
 struct theme {
 	char			*dir;		/* "themes/default" */
 	struct mu_set		*templates;
-	struct value		*i18n;		/* key -> text, in the arena */
+	struct value		*i18n;		/* strings[0] */
+	/* key -> text, in the arena, for each of the site's languages. */
+	struct value		*strings[LANGS_MAX];
 	struct source_list	 statics;	/* below dir/static */
 	uint64_t		 hash;		/* of templates and strings */
 	uint64_t		 strings_hash;	/* of the strings alone */
 };
 
 /*
- * Loads theme name for language lang; values go into arena. Templates must
- * define home, section, page and 404, and every partial they name.
- * Returns 0, or -1 after adding diagnostics.
+ * Loads theme name with its strings for each language of c; values go
+ * into arena. Templates must define home, section, page and 404, and
+ * every partial they name. Every language must have every string that
+ * another has and that a template names (i18n.KEY): a missing one is an
+ * error naming the key and the file. Returns 0, or -1 after adding
+ * diagnostics.
  */
 int	theme_load(struct theme *, struct source *, struct arena *,
-	    const char *name, const char *lang, struct diags *);
+	    const char *name, const struct config *c, struct diags *);
 void	theme_free(struct theme *);
 
 #endif

@@ -158,11 +158,13 @@ changed_pages(const struct render_env *env, struct arena *a,
 				value_append(a, pg, "changes", cl);
 				value_push(a, l, pg);
 			}
-			c = render_date(a, hc->time, hc->offset);
+			c = render_date(a, env->langs[0].strings, hc->time,
+			    hc->offset);
 			git_oid_tostr(hex, sizeof(hex), &hc->id);
 			value_append(a, c, "note", str(a, hc->note));
 			value_append(a, c, "url", str(a, arena_printf(a,
-			    "%s%s/%.12s/", p->url, env->history_seg, hex)));
+			    "%s%s/%.12s/", p->url,
+			    env->langs[p->lang].history_seg, hex)));
 			value_push(a, cl, c);
 		}
 	}
@@ -191,7 +193,7 @@ versions_render_page(const struct render_env *env, const struct versions *vs,
 		const struct version *v = &vs->v[i];
 		struct value *ch = changed_pages(env, a,
 		    i + 1 < vs->len ? &vs->v[i + 1] : NULL, v);
-		m = render_date(a, v->time, v->offset);
+		m = render_date(a, env->langs[0].strings, v->time, v->offset);
 		value_append(a, m, "tag", str(a, v->tag));
 		value_append(a, m, "message", str(a, v->message));
 		value_append(a, m, "url", str(a, arena_printf(a, "%s%s/%s/",

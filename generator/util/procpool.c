@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -121,6 +122,30 @@ int
 procpool_run(int jobs, size_t n, procpool_fn *fn, procpool_done *done,
     void *arg)
 {
+	return procpool_run_beside(jobs, n, fn, done, arg, NULL, NULL);
+}
+
+struct beside {
+	void	(*fn)(void *);
+	void	*arg;
+};
+
+static void *
+beside_main(void *p)
+{
+	struct beside *b = p;
+
+	b->fn(b->arg);
+	return NULL;
+}
+
+int
+procpool_run_beside(int jobs, size_t n, procpool_fn *fn, procpool_done *done,
+    void *arg, void (*beside)(void *), void *barg)
+{
+	struct beside bs = { beside, barg };
+	pthread_t thread;
+	int threaded = 0;
 	struct child *c;
 	struct pollfd *pf;
 	atomic_size_t *next;
@@ -132,12 +157,12 @@ procpool_run(int jobs, size_t n, procpool_fn *fn, procpool_done *done,
 
 	if ((size_t)jobs > n)
 		jobs = (int)n;
-	if (jobs <= 1)
+	if (jobs <= 1 || (next = mmap(NULL, sizeof(*next), PROT_READ |
+	    PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED) {
+		if (beside != NULL)
+			beside(barg);
 		return in_process(n, fn, done, arg);
-	next = mmap(NULL, sizeof(*next), PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (next == MAP_FAILED)
-		return in_process(n, fn, done, arg);
+	}
 	atomic_init(next, 0);
 	c = xcalloc((size_t)jobs, sizeof(*c));
 	pf = xcalloc((size_t)jobs, sizeof(*pf));
@@ -173,8 +198,13 @@ procpool_run(int jobs, size_t n, procpool_fn *fn, procpool_done *done,
 		free(c);
 		free(pf);
 		munmap(next, sizeof(*next));
+		if (beside != NULL)
+			beside(barg);
 		return in_process(n, fn, done, arg);
 	}
+	/* Without a thread, beside waits for the loop, and runs after it. */
+	if (beside != NULL)
+		threaded = pthread_create(&thread, NULL, beside_main, &bs) == 0;
 	for (open = started; open > 0; ) {
 		for (k = 0, np = 0; k < started; k++)
 			if (c[k].fd != -1) {
@@ -222,5 +252,9 @@ procpool_run(int jobs, size_t n, procpool_fn *fn, procpool_done *done,
 	free(c);
 	free(pf);
 	munmap(next, sizeof(*next));
+	if (threaded)
+		pthread_join(thread, NULL);
+	else if (beside != NULL)
+		beside(barg);
 	return rc;
 }

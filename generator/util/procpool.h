@@ -32,4 +32,14 @@ typedef void	procpool_done(void *arg, size_t i, const char *data,
 int	procpool_run(int jobs, size_t n, procpool_fn *, procpool_done *,
 	    void *arg);
 
+/*
+ * The same, with beside(barg) running meanwhile on a thread of the
+ * calling process, started once the children are forked (a fork copies
+ * only the thread that makes it): work of the caller's own that needs
+ * nothing the loop makes, done while the children work. It has ended
+ * when this returns; with no children it runs first, alone.
+ */
+int	procpool_run_beside(int jobs, size_t n, procpool_fn *,
+	    procpool_done *, void *arg, void (*beside)(void *), void *barg);
+
 #endif

@@ -249,6 +249,27 @@ def report(d):
             100 * (pl["wall"] / v["wall"] - 1), 100 * (pl["cpu"] / v["cpu"] - 1)))
         p("")
 
+    se = g("valo-10000-search")
+    if v and se:
+        p("## Search index (10k, tmpfs)")
+        p("")
+        p("The bench theme has no search page, as the anchors make no "
+          "index; with the default theme's search page and strings Valo "
+          "writes the index under `haku/data/` (%s bytes in %s files) "
+          "while the pages render." % (M("search_bytes"), M("search_files")))
+        p("")
+        p("| build | wall s | CPU s | peak MiB |")
+        p("|---|---|---|---|")
+        p("| without search (the bench site) | %s | %s | %s |" % (
+            wall_cell(v), f2(v["cpu"]), f2(v["peak"], 0)))
+        p("| with search | %s | %s | %s |" % (
+            wall_cell(se), f2(se["cpu"]), f2(se["peak"], 0)))
+        p("")
+        p("Cost of the index: +%.0f %% wall, +%.0f %% CPU (target: at most "
+          "+20 %% wall)." % (100 * (se["wall"] / v["wall"] - 1),
+                             100 * (se["cpu"] / v["cpu"] - 1)))
+        p("")
+
     vd, cd = g("valo-10000-disk"), g("cp-10000-disk")
     if vd or cd:
         p("## 10k, output on disk (%s)" % M("fs_disk"))

@@ -258,6 +258,21 @@ hf valo-10000-plain "$RUNS" 1 "rm -rf $T/valo-10000-plain $T/.valo-10000-plain.*
     "$VALO -q -C $SP build --out $T/valo-10000-plain" || true
 rm -rf "$T/valo-10000-plain"
 
+# Search: the bench theme with the default theme's search page and
+# strings; the index's size and files from one more build.
+SS=$W/site-10000-search
+rm -rf "$SS" && mkdir -p "$SS" && cp -r "$HERE/site/themes" "$HERE/site/site.conf" "$SS/" &&
+    grep '^search_' "$ROOT/themes/default/i18n/fi.yaml" >>"$SS/themes/bench/i18n/fi.yaml" &&
+    cp "$ROOT/themes/default/templates/search.mustache" "$SS/themes/bench/templates/" &&
+    ln -s "$C10/content" "$SS/content"
+hf valo-10000-search "$RUNS" 1 "rm -rf $T/valo-10000-search $T/.valo-10000-search.*" \
+    "$VALO -q -C $SS build --out $T/valo-10000-search" || true
+if [ -d "$T/valo-10000-search/haku/data" ]; then
+	meta search_bytes "$(du -sb "$T/valo-10000-search/haku/data" | cut -f1)"
+	meta search_files "$(find "$T/valo-10000-search/haku/data" -type f | wc -l)"
+fi
+rm -rf "$T/valo-10000-search"
+
 if [ "$DISK_OK" = 1 ]; then
 	# Disk: prepare removes the old tree and syncs, so no run pays for
 	# the previous run's writeback.

@@ -13,17 +13,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { AXE_ROUTES, axeViolations, launch } from './chromium.mjs';
 import { startServer } from './server.mjs';
 import { SITE_DIR, sitePages } from './site.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE_FILE = require.resolve('axe-core/axe.min.js');
-const AXE_PATH = '/__valo-tests__/axe.min.js';
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const CHROMIUM = '/usr/bin/chromium';
 const TERM = /<a\b[^>]*\bclass="term"/;
 
 let server, browser, glossary, marked;
@@ -40,12 +34,8 @@ before(async () => {
 	// A content page, not a history page or change view of one.
 	marked = pages.find((p) => p !== glossary && TERM.test(p.html) &&
 		!/\/[0-9a-f]{12}\/$/.test(p.path) && !/muutoshistoria\/$/.test(p.path));
-	server = await startServer(SITE_DIR, { [AXE_PATH]: AXE_FILE });
-	browser = await chromium.launch({
-		executablePath: CHROMIUM,
-		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-	});
+	server = await startServer(SITE_DIR, AXE_ROUTES);
+	browser = await launch();
 });
 
 after(async () => {
@@ -72,15 +62,7 @@ test('axe-core WCAG 2.1 A/AA: the glossary page and a page with a marked term', 
 		for (const p of [glossary, marked].filter(Boolean)) {
 			await t.test(p.path, async () => {
 				await open(page, p.path);
-				await page.addScriptTag({ url: url(AXE_PATH) });
-				const violations = await page.evaluate(async (tags) => {
-					const r = await window.axe.run(document, {
-						runOnly: { type: 'tag', values: tags },
-						resultTypes: ['violations'],
-					});
-					return r.violations.map((v) => `${v.id} [${v.impact}]: ${v.help}` +
-						v.nodes.map((n) => `\n      at ${n.target.join(' ')}`).join(''));
-				}, AXE_TAGS);
+				const violations = await axeViolations(page, server.url);
 				must(violations.length === 0, `${p.path}:\n  - ${violations.join('\n  - ')}`);
 			});
 		}

@@ -526,10 +526,20 @@ test('a page that commitments concern lists them with their status', async () =>
 	});
 });
 
-// Every page: a feedback link at the end of main. Where the generator
-// gives the page its own (page.feedback_url: content pages), it is a
-// mailto: whose subject names the page's title; the generated pages
-// (history, changes, versions, 404) link to the site's address.
+// A UI string of the default theme in language lang, as its
+// i18n/LANG.yaml has it ("key: text" or "key: \"text\"").
+function uiString(lang, key) {
+	const file = path.join(REPO, 'themes', 'default', 'i18n', `${lang}.yaml`);
+	const m = new RegExp(`^${key}: *(?:"(.*)"|(.*))$`, 'm').exec(readFileSync(file, 'utf8'));
+	must(m, `${file} has no ${key}`);
+	return m[1] ?? m[2];
+}
+
+// Every page: a feedback link at the end of main, in the page's own
+// language. Where the generator gives the page its own
+// (page.feedback_url: content pages), it is a mailto: whose subject
+// names the page's title; the generated pages (history, changes,
+// versions, 404) link to the site's address.
 test('every page: "Anna palautetta tästä sivusta", a mailto: naming the page', async (t) => {
 	const pages = sitePages();
 	const problems = [];
@@ -538,8 +548,10 @@ test('every page: "Anna palautetta tästä sivusta", a mailto: naming the page',
 		const main = p.html.slice(p.html.indexOf('<main'), p.html.indexOf('</main>'));
 		const m = /<p class="page-feedback"><a href="([^"]*)">([^<]*)<\/a><\/p>\s*$/.exec(main);
 		if (!m) { problems.push(`${p.path}: no feedback link at the end of <main>`); continue; }
+		const lang = /<html lang="([a-z]+)"/.exec(p.html)?.[1] ?? 'fi';
 		const text = plain(decodeEntities(m[2]));
-		if (text !== 'Anna palautetta tästä sivusta') problems.push(`${p.path}: the feedback link reads "${text}"`);
+		const want = uiString(lang, 'feedback_page');
+		if (text !== want) problems.push(`${p.path}: the feedback link reads "${text}", not "${want}"`);
 		const href = decodeEntities(m[1]);
 		if (!href.startsWith('mailto:')) { problems.push(`${p.path}: the feedback link is ${href}, not a mailto:`); continue; }
 		const q = new URLSearchParams(href.slice(href.indexOf('?') + 1));
@@ -550,7 +562,8 @@ test('every page: "Anna palautetta tästä sivusta", a mailto: naming the page',
 		// Percent-encoded: no raw space or non-ASCII letter in the address.
 		if (/[\s\u0080-\uffff]/.test(href)) problems.push(`${p.path}: the mailto: is not percent-encoded: ${href}`);
 		const subject = q.get('subject') ?? '';
-		if (subject !== `Palaute: ${title}`) problems.push(`${p.path}: the subject is "${subject}", not "Palaute: ${title}"`);
+		const prefix = uiString(lang, 'feedback_subject');
+		if (subject !== `${prefix}: ${title}`) problems.push(`${p.path}: the subject is "${subject}", not "${prefix}: ${title}"`);
 		if (!(q.get('body') ?? '').includes(p.path)) problems.push(`${p.path}: the body "${q.get('body')}" does not hold the page's address`);
 	}
 	t.diagnostic(`${pages.length} pages: ${own} with a mailto: of their own, ${site} with the site's address`);

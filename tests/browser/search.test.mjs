@@ -86,6 +86,55 @@ test('search.js folds, splits and stems as search.c does', () => {
 	assert.ok(!s.isWord(0x2013) && s.isWord(0xF6));
 });
 
+// tests/unit/test_search.c's lists: libstemmer's Swedish and English.
+const SV_STEMS = [
+	['flicka', 'flick'], ['flickor', 'flick'], ['flickorna', 'flick'],
+	['flickornas', 'flick'], ['flickas', 'flick'], ['pojke', 'pojk'],
+	['pojkar', 'pojk'], ['pojkarna', 'pojk'], ['pojkens', 'pojk'],
+	['lärare', 'lär'], ['läraren', 'lär'], ['lärarens', 'lär'],
+	['öppnade', 'öppn'], ['öppnades', 'öppn'], ['öppnat', 'öppn'],
+	['öppnandet', 'öppn'], ['jamande', 'jam'], ['älskad', 'älsk'],
+	['förhållanden', 'förhåll'], ['vackrast', 'vackr'], ['klokheten', 'klok'],
+	['klokhetens', 'klok'], ['ensamhet', 'ensam'], ['tjänsterna', 'tjänst'],
+	['adelskalendern', 'adelskalend'], ['husen', 'hus'], ['åldrarna', 'åldr'],
+	['städerna', 'städ'], ['ödmjukhet', 'ödmjuk'], ['bils', 'bil'],
+	['kurs', 'kur'], ['paris', 'paris'], ['avbrott', 'avbrot'],
+	['allmakt', 'allmak'], ['gladde', 'gladd'], ['möjligheterna', 'möj'],
+	['möjligt', 'möj'], ['nådigaste', 'nåd'], ['blodigt', 'blod'],
+	['vänligen', 'vän'], ['händelser', 'händ'], ['kärleksfullt', 'kärleksfull'],
+	['hopplöst', 'hopplös'], ['huset', 'huset'], ['gatan', 'gatan'],
+	['år', 'år'], ['ssss', 'ssss'], ['2025', '2025'],
+];
+const EN_STEMS = [
+	['skies', 'sky'], ['skis', 'ski'], ['dying', 'die'], ['lying', 'lie'],
+	['gently', 'gentl'], ['ugly', 'ugli'], ['only', 'onli'], ['news', 'news'],
+	['atlas', 'atlas'], ['andes', 'andes'], ['innings', 'inning'],
+	['herrings', 'herring'], ['proceed', 'proceed'], ['caresses', 'caress'],
+	['ponies', 'poni'], ['ties', 'tie'], ['gas', 'gas'], ['gaps', 'gap'],
+	['kiwis', 'kiwi'], ['agreed', 'agre'], ['feed', 'feed'], ['hopping', 'hop'],
+	['hoped', 'hope'], ['filing', 'file'], ['fizzed', 'fizz'],
+	['luxuriated', 'luxuri'], ['cry', 'cri'], ['by', 'by'], ['saying', 'say'],
+	['yellow', 'yellow'], ['generously', 'generous'],
+	['communication', 'communic'], ['arsenal', 'arsenal'],
+	['conditional', 'condit'], ['vietnamization', 'vietnam'],
+	['archaeology', 'archaeolog'], ['sensibility', 'sensibl'],
+	['fluently', 'fluentli'], ['formative', 'format'], ['electricity', 'electr'],
+	['goodness', 'good'], ['adoption', 'adopt'], ['replacement', 'replac'],
+	['agreement', 'agreement'], ['controlling', 'control'], ['cease', 'ceas'],
+	['rate', 'rate'], ['naïve', 'naïv'], ['covid19', 'covid19'],
+];
+
+test('search.js stems Swedish and English as search.c does', () => {
+	const s = scriptExports();
+	for (const [word, stem] of SV_STEMS)
+		assert.equal(s.stem(word, 'swedish'), stem, `Swedish stem of ${word}`);
+	for (const [word, stem] of EN_STEMS)
+		assert.equal(s.stem(word, 'english'), stem, `English stem of ${word}`);
+	// Finnish's own two rules are not the others' (ihminen, päätöksen).
+	assert.equal(s.stem('ihminen', 'swedish'), 'ihmin');
+	assert.equal(s.stem('ihminen', 'english'), 'ihminen');
+});
+
 // Runs a query on the search page (or as the page loads with ?q=) and
 // returns { status, results: [{href, title, marks}], bytes, files }, every
 // response of the page counted in bytes.
@@ -254,9 +303,13 @@ test('at 320 px: the form and results fit, with no sideways scrolling', async ()
 			scroll: document.documentElement.scrollWidth,
 			width: document.documentElement.clientWidth,
 			input: document.getElementById('site-search-q').getBoundingClientRect().width,
+			languages: document.querySelector('header nav.languages') !== null,
 		}));
 		assert.ok(h.scroll <= h.width, `the front page scrolls sideways: ${h.scroll} > ${h.width}`);
-		assert.ok(h.input >= 150, `the header's field is only ${h.input} px wide`);
+		// On a site of several languages their codes share the row: a
+		// field of 120 px still shows a long word (15 letters).
+		const min = h.languages ? 120 : 150;
+		assert.ok(h.input >= min, `the header's field is only ${h.input} px wide`);
 	} finally {
 		await context.close();
 	}

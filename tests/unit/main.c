@@ -46,6 +46,21 @@ test_fail_str(const char *file, int line, const char *what, const char *got,
 	failed_now = 1;
 }
 
+void
+test_put(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/content/%s", dir, name);
+	if ((fp = fopen(path, "w")) == NULL) {
+		test_fail(__FILE__, __LINE__, path);
+		return;
+	}
+	fputs(text, fp);
+	fclose(fp);
+}
+
 static int
 cmp(const void *a, const void *b)
 {

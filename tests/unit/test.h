@@ -13,6 +13,9 @@ void	test_fail(const char *file, int line, const char *what);
 void	test_fail_str(const char *file, int line, const char *what,
 	    const char *got, const char *want);
 
+/* Writes text to dir/content/name, a failed check if it cannot. */
+void	test_put(const char *dir, const char *name, const char *text);
+
 #define TEST(name)							\
 	static void name(void);						\
 	__attribute__((constructor)) static void reg_##name(void)	\

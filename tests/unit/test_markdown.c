@@ -269,22 +269,6 @@ TEST(md_missing_heading_hints)
 	diags_free(&d);
 }
 
-/* Writes text to dir/content/name. */
-static void
-put(const char *dir, const char *name, const char *text)
-{
-	char path[256];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/content/%s", dir, name);
-	fp = fopen(path, "w");
-	CHECK(fp != NULL);
-	if (fp == NULL)
-		return;
-	fputs(text, fp);
-	fclose(fp);
-}
-
 TEST(md_titles_long_and_twice)
 {
 	struct config cfg;
@@ -299,16 +283,16 @@ TEST(md_titles_long_and_twice)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s/content/a "
 	    "%s/content/b", dir, dir, dir);
 	CHECK(system(cmd) == 0);
-	put(dir, "_index.md", "---\ntitle: Etusivu\n---\nT.\n");
-	put(dir, "a/arvot.md", "---\ntitle: Arvot\n---\nT.\n");
-	put(dir, "a/toinen.md", "---\ndate: 2025-01-01\ntitle: Arvot\n---\n"
+	test_put(dir, "_index.md", "---\ntitle: Etusivu\n---\nT.\n");
+	test_put(dir, "a/arvot.md", "---\ntitle: Arvot\n---\nT.\n");
+	test_put(dir, "a/toinen.md", "---\ndate: 2025-01-01\ntitle: Arvot\n---\n"
 	    "T.\n");
-	put(dir, "a/kolmas.md", "---\ntitle: Arvot\n---\nT.\n");
-	put(dir, "b/arvot.md", "---\ntitle: Arvot\n---\nT.\n");
+	test_put(dir, "a/kolmas.md", "---\ntitle: Arvot\n---\nT.\n");
+	test_put(dir, "b/arvot.md", "---\ntitle: Arvot\n---\nT.\n");
 	/* 71 characters, 80 bytes. */
-	put(dir, "b/pitka.md", "---\ntitle: Äöå äöå äöå äöå äöå äöå äöå "
+	test_put(dir, "b/pitka.md", "---\ntitle: Äöå äöå äöå äöå äöå äöå äöå "
 	    "äöå äöå strategian seuranta ja tavoitteet 1\n---\nT.\n");
-	put(dir, "b/juuri.md", "---\ntitle: Äöå äöå äöå äöå äöå äöå äöå "
+	test_put(dir, "b/juuri.md", "---\ntitle: Äöå äöå äöå äöå äöå äöå äöå "
 	    "äöå äöå strategian seuranta ja tavoitteita\n---\nT.\n");
 	src = source_dir_open(dir, &d);
 	CHECK(src != NULL);

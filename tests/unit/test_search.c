@@ -145,11 +145,168 @@ TEST(search_stem_finnish)
 	free(a);
 	free(b);
 	search_stemmer_free(st);
-	none = search_stemmer_new("en");
+	/* A language libstemmer has no stemmer for: words are their stems. */
+	none = search_stemmer_new("xx");
 	CHECK_STR(search_stemmer_name(none), "none");
 	CHECK_STR(a = stem(none, "palvelulupauksen"), "palvelulupauksen");
 	free(a);
 	search_stemmer_free(none);
+}
+
+/*
+ * Words and their stems, libstemmer's Swedish: a word for each kind of
+ * suffix of its three steps, with and without å, ä and ö, and words it
+ * leaves as they are (2.2 has no -et or -an). search.test.mjs has the
+ * same list for the script's port.
+ */
+static const char *const sv_stems[][2] = {
+	/* main_suffix */
+	{ "flicka", "flick" },
+	{ "flickor", "flick" },
+	{ "flickorna", "flick" },
+	{ "flickornas", "flick" },
+	{ "flickas", "flick" },
+	{ "pojke", "pojk" },
+	{ "pojkar", "pojk" },
+	{ "pojkarna", "pojk" },
+	{ "pojkens", "pojk" },
+	{ "lärare", "lär" },
+	{ "läraren", "lär" },
+	{ "lärarens", "lär" },
+	{ "öppnade", "öppn" },
+	{ "öppnades", "öppn" },
+	{ "öppnat", "öppn" },
+	{ "öppnandet", "öppn" },
+	{ "jamande", "jam" },
+	{ "älskad", "älsk" },
+	{ "förhållanden", "förhåll" },
+	{ "vackrast", "vackr" },
+	{ "klokheten", "klok" },
+	{ "klokhetens", "klok" },
+	{ "ensamhet", "ensam" },
+	{ "tjänsterna", "tjänst" },
+	{ "adelskalendern", "adelskalend" },
+	{ "husen", "hus" },
+	{ "åldrarna", "åldr" },
+	{ "städerna", "städ" },
+	{ "ödmjukhet", "ödmjuk" },
+	/* -s after a letter of s_ending only, even one before R1 */
+	{ "bils", "bil" },
+	{ "kurs", "kur" },
+	{ "paris", "paris" },
+	/* consonant_pair, in R1 only */
+	{ "avbrott", "avbrot" },
+	{ "allmakt", "allmak" },
+	{ "gladde", "gladd" },
+	/* other_suffix, after the other two */
+	{ "möjligheterna", "möj" },
+	{ "möjligt", "möj" },
+	{ "nådigaste", "nåd" },
+	{ "blodigt", "blod" },
+	{ "vänligen", "vän" },
+	{ "händelser", "händ" },
+	{ "kärleksfullt", "kärleksfull" },
+	{ "hopplöst", "hopplös" },
+	/* left as they are */
+	{ "huset", "huset" },
+	{ "gatan", "gatan" },
+	{ "år", "år" },
+	{ "ssss", "ssss" },
+	{ "2025", "2025" },
+};
+
+TEST(search_stem_swedish)
+{
+	struct search_stemmer *st = search_stemmer_new("sv");
+	size_t i;
+	char *a;
+
+	CHECK_STR(search_stemmer_name(st), "swedish");
+	for (i = 0; i < sizeof(sv_stems) / sizeof(sv_stems[0]); i++) {
+		CHECK_STR(a = stem(st, sv_stems[i][0]), sv_stems[i][1]);
+		free(a);
+	}
+	search_stemmer_free(st);
+}
+
+/*
+ * Words and their stems, libstemmer's English (Porter2): its two lists
+ * of exceptions, a word for each step, and the longest suffix of a step
+ * that is not in its region leaving the word (fluently, agreement).
+ * search.test.mjs has the same list for the script's port.
+ */
+static const char *const en_stems[][2] = {
+	/* exception1: whole words */
+	{ "skies", "sky" },
+	{ "skis", "ski" },
+	{ "dying", "die" },
+	{ "lying", "lie" },
+	{ "gently", "gentl" },
+	{ "ugly", "ugli" },
+	{ "only", "onli" },
+	{ "news", "news" },
+	{ "atlas", "atlas" },
+	{ "andes", "andes" },
+	/* exception2: after step 1a */
+	{ "innings", "inning" },
+	{ "herrings", "herring" },
+	{ "proceed", "proceed" },
+	/* step 1a */
+	{ "caresses", "caress" },
+	{ "ponies", "poni" },
+	{ "ties", "tie" },
+	{ "gas", "gas" },
+	{ "gaps", "gap" },
+	{ "kiwis", "kiwi" },
+	/* step 1b */
+	{ "agreed", "agre" },
+	{ "feed", "feed" },
+	{ "hopping", "hop" },
+	{ "hoped", "hope" },
+	{ "filing", "file" },
+	{ "fizzed", "fizz" },
+	{ "luxuriated", "luxuri" },
+	/* step 1c and y as a consonant */
+	{ "cry", "cri" },
+	{ "by", "by" },
+	{ "saying", "say" },
+	{ "yellow", "yellow" },
+	/* R1 after gener, commun, arsen */
+	{ "generously", "generous" },
+	{ "communication", "communic" },
+	{ "arsenal", "arsenal" },
+	/* steps 2 to 5 */
+	{ "conditional", "condit" },
+	{ "vietnamization", "vietnam" },
+	{ "archaeology", "archaeolog" },
+	{ "sensibility", "sensibl" },
+	{ "fluently", "fluentli" },
+	{ "formative", "format" },
+	{ "electricity", "electr" },
+	{ "goodness", "good" },
+	{ "adoption", "adopt" },
+	{ "replacement", "replac" },
+	{ "agreement", "agreement" },
+	{ "controlling", "control" },
+	{ "cease", "ceas" },
+	{ "rate", "rate" },
+	/* ï is no vowel to it; a digit keeps a word as it is */
+	{ "naïve", "naïv" },
+	{ "covid19", "covid19" },
+};
+
+TEST(search_stem_english)
+{
+	struct search_stemmer *st = search_stemmer_new("en");
+	size_t i;
+	char *a;
+
+	CHECK_STR(search_stemmer_name(st), "english");
+	for (i = 0; i < sizeof(en_stems) / sizeof(en_stems[0]); i++) {
+		CHECK_STR(a = stem(st, en_stems[i][0]), en_stems[i][1]);
+		free(a);
+	}
+	search_stemmer_free(st);
 }
 
 TEST(search_markdown_text)

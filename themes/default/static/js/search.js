@@ -6,9 +6,10 @@
  * from A to Ö instead.
  *
  * A query is split, folded and stemmed exactly as search.c does the
- * pages: fold() and isWord() are its tables, stemFinnish() a port of the
- * Snowball Finnish stemmer that libstemmer 2.2 has, with search.c's two
- * additions. If one changes, the other must, and
+ * pages: fold() and isWord() are its tables; stemFinnish(),
+ * stemSwedish() and stemEnglish() ports of the Snowball stemmers that
+ * libstemmer 2.2 has, the Finnish one with search.c's two additions,
+ * chosen by the index's "stemmer". If one changes, the other must, and
  * tests/browser/search.test.mjs compares them.
  *
  * One query reads the manifest, the shard its word is in (and for a
@@ -304,11 +305,228 @@
 		return w;
 	}
 
-	/* search_stem() of search.c: the stemmer and its two additions. */
+	/*
+	 * For stemSwedish and stemEnglish: the first entry of list (a string,
+	 * or an array whose first item is the suffix) that ends w at or after
+	 * lb. The lists are longest first, so this is the longest, as
+	 * Snowball's substring among finds it.
+	 */
+	function suffixOf(w, list, lb) {
+		var k, s;
+		for (k = 0; k < list.length; k++) {
+			s = typeof list[k] === 'string' ? list[k] : list[k][0];
+			if (w.length - s.length >= lb &&
+			    w.slice(w.length - s.length) === s)
+				return list[k];
+		}
+		return null;
+	}
+
+	/*
+	 * Where a region of Snowball begins, looking from i: after the first
+	 * letter not in vowels that follows one in vowels; -1 if none does.
+	 */
+	function regionAfter(w, i, vowels) {
+		while (i < w.length && !has(vowels, w[i]))
+			i++;
+		while (i < w.length && has(vowels, w[i]))
+			i++;
+		return i < w.length ? i + 1 : -1;
+	}
+
+	/*
+	 * The Snowball Swedish stemmer as libstemmer 2.2 has it (Snowball's
+	 * algorithms/swedish.sbl), on a folded word, offsets as in
+	 * stemFinnish. It has only R1, which never begins before the fourth
+	 * letter, and a word of under three letters has none.
+	 */
+	var SV_V = 'aeiouyäåö', SV_S_ENDING = 'bcdfghjklmnoprtvy';
+	var SV_MAIN = ['heterna', 'hetens', 'anden', 'heten', 'heter',
+	    'arnas', 'ernas', 'ornas', 'andes', 'arens', 'andet', 'arna',
+	    'erna', 'orna', 'ande', 'arne', 'aste', 'aren', 'ades', 'erns',
+	    'ade', 'are', 'ern', 'ens', 'het', 'ast', 'ad', 'en', 'ar', 'er',
+	    'or', 'as', 'es', 'at', 'a', 'e', 's'];
+	var SV_PAIRS = ['dd', 'gd', 'nn', 'dt', 'gt', 'kt', 'tt'];
+	var SV_OTHER = ['fullt', 'löst', 'lig', 'els', 'ig'];
+
+	function stemSwedish(word) {
+		var w = word, p1 = w.length, i, s;
+
+		/* mark_regions */
+		if (w.length >= 3 && (i = regionAfter(w, 0, SV_V)) >= 0)
+			p1 = Math.max(i, 3);
+		/*
+		 * main_suffix: only a suffix in R1 counts, so a shorter one
+		 * can be taken where a longer begins before it. The letter
+		 * before -s may be outside R1.
+		 */
+		s = suffixOf(w, SV_MAIN, p1);
+		if (s && (s !== 's' || has(SV_S_ENDING, w[w.length - 2])))
+			w = w.slice(0, -s.length);
+		/* consonant_pair: a pair in R1 loses its last letter. */
+		if (suffixOf(w, SV_PAIRS, p1))
+			w = w.slice(0, -1);
+		/* other_suffix: -löst and -fullt lose only the t. */
+		s = suffixOf(w, SV_OTHER, p1);
+		if (s)
+			w = w.slice(0, s === 'löst' || s === 'fullt' ? -1 :
+			    -s.length);
+		return w;
+	}
+
+	/*
+	 * The Snowball English (Porter2) stemmer as libstemmer 2.2 has it
+	 * (Snowball's algorithms/english.sbl), on a folded word, offsets as
+	 * in stemFinnish. Unlike in the Swedish one, a step takes the
+	 * longest suffix of the whole word and then does nothing if that is
+	 * not in its region: a shorter one is not tried.
+	 */
+	var EN_V = 'aeiouy', EN_V_WXY = 'aeiouywxY', EN_LI = 'cdeghkmnrt';
+	/* exception1: words stemmed by hand, or left as they are. */
+	var EN_WORDS = { skis: 'ski', skies: 'sky', dying: 'die',
+	    lying: 'lie', tying: 'tie', idly: 'idl', gently: 'gentl',
+	    ugly: 'ugli', early: 'earli', only: 'onli', singly: 'singl',
+	    sky: 'sky', news: 'news', howe: 'howe', atlas: 'atlas',
+	    cosmos: 'cosmos', bias: 'bias', andes: 'andes' };
+	/* exception2: words after step 1a that the other steps would spoil. */
+	var EN_KEEP = ['inning', 'outing', 'canning', 'herring', 'earring',
+	    'proceed', 'exceed', 'succeed'];
+	/* R1 of a word that begins so is after this, not where it would be. */
+	var EN_PREFIX = /^(gener|commun|arsen)/;
+	var EN_1A = ['sses', 'ied', 'ies', 'ss', 'us', 's'];
+	var EN_1B = ['eedly', 'ingly', 'edly', 'eed', 'ing', 'ed'];
+	var EN_DOUBLE = ['bb', 'dd', 'ff', 'gg', 'mm', 'nn', 'pp', 'rr', 'tt'];
+	/* [suffix, replacement, the letters one of which must precede it] */
+	var EN_2 = [['ization', 'ize'], ['ational', 'ate'],
+	    ['fulness', 'ful'], ['ousness', 'ous'], ['iveness', 'ive'],
+	    ['tional', 'tion'], ['biliti', 'ble'], ['lessli', 'less'],
+	    ['entli', 'ent'], ['ation', 'ate'], ['alism', 'al'],
+	    ['aliti', 'al'], ['ousli', 'ous'], ['iviti', 'ive'],
+	    ['fulli', 'ful'], ['enci', 'ence'], ['anci', 'ance'],
+	    ['abli', 'able'], ['izer', 'ize'], ['ator', 'ate'], ['alli', 'al'],
+	    ['bli', 'ble'], ['ogi', 'og', 'l'], ['li', '', EN_LI]];
+	/* -ative in R2 only */
+	var EN_3 = [['ational', 'ate'], ['tional', 'tion'], ['alize', 'al'],
+	    ['icate', 'ic'], ['iciti', 'ic'], ['ative', ''], ['ical', 'ic'],
+	    ['ness', ''], ['ful', '']];
+	/* -ion after s or t only */
+	var EN_4 = ['ement', 'ance', 'ence', 'able', 'ible', 'ment', 'ant',
+	    'ent', 'ism', 'ate', 'iti', 'ous', 'ive', 'ize', 'ion', 'al', 'er',
+	    'ic'];
+
+	/* shortv: w[0..pos) ends in a short syllable. */
+	function shortSyllable(w, pos) {
+		if (pos >= 3)
+			return !has(EN_V_WXY, w[pos - 1]) &&
+			    has(EN_V, w[pos - 2]) && !has(EN_V, w[pos - 3]);
+		return pos === 2 && !has(EN_V, w[1]) && has(EN_V, w[0]);
+	}
+
+	function stemEnglish(word) {
+		var w = word, p1, p2, found = false, i, e, start;
+
+		if (Object.prototype.hasOwnProperty.call(EN_WORDS, w))
+			return EN_WORDS[w];
+		if (w.length < 3)
+			return w;
+		/*
+		 * prelude: a y that begins the word or follows a vowel is a
+		 * consonant, Y, until the end. A y made Y is no vowel for the
+		 * next one (sayyy is saYyY).
+		 */
+		for (i = 0; i < w.length; i++)
+			if (w[i] === 'y' && (i === 0 || has(EN_V, w[i - 1]))) {
+				w = w.slice(0, i) + 'Y' + w.slice(i + 1);
+				found = true;
+			}
+		/* mark_regions: R2 is found in R1 as R1 in the word. */
+		p1 = p2 = w.length;
+		e = EN_PREFIX.exec(w);
+		i = e ? e[0].length : regionAfter(w, 0, EN_V);
+		if (i >= 0) {
+			p1 = i;
+			if ((i = regionAfter(w, i, EN_V)) >= 0)
+				p2 = i;
+		}
+		/* Step_1a: -s goes if a vowel precedes the letter before it. */
+		e = suffixOf(w, EN_1A, 0);
+		start = e ? w.length - e.length : 0;
+		if (e === 'sses')
+			w = w.slice(0, start) + 'ss';
+		else if (e === 'ied' || e === 'ies')
+			w = w.slice(0, start) + (start >= 2 ? 'i' : 'ie');
+		else if (e === 's' && /[aeiouy]/.test(w.slice(0, start - 1)))
+			w = w.slice(0, start);
+		if (EN_KEEP.indexOf(w) < 0) {
+			/*
+			 * Step_1b: -eed in R1 is -ee; -ed and -ing go after a
+			 * vowel, and what is left is mended as a word: -at,
+			 * -bl, -iz, and a short syllable with nothing in R1
+			 * after it, get their e back (hoped, hope); a double
+			 * letter loses one (hopping, hop).
+			 */
+			e = suffixOf(w, EN_1B, 0);
+			start = e ? w.length - e.length : 0;
+			if (e === 'eed' || e === 'eedly') {
+				if (start >= p1)
+					w = w.slice(0, start) + 'ee';
+			} else if (e && /[aeiouy]/.test(w.slice(0, start))) {
+				w = w.slice(0, start);
+				if (suffixOf(w, ['at', 'bl', 'iz'], 0))
+					w += 'e';
+				else if (suffixOf(w, EN_DOUBLE, 0))
+					w = w.slice(0, -1);
+				else if (w.length === p1 &&
+				    shortSyllable(w, w.length))
+					w += 'e';
+			}
+			/* Step_1c: not the first letter, nor after a vowel. */
+			i = w.length - 1;
+			if (i >= 2 && has('yY', w[i]) && !has(EN_V, w[i - 1]))
+				w = w.slice(0, i) + 'i';
+			/* Step_2 */
+			e = suffixOf(w, EN_2, 0);
+			if (e && (start = w.length - e[0].length) >= p1 &&
+			    (!e[2] || has(e[2], w[start - 1])))
+				w = w.slice(0, start) + e[1];
+			/* Step_3 */
+			e = suffixOf(w, EN_3, 0);
+			if (e && (start = w.length - e[0].length) >= p1 &&
+			    (e[0] !== 'ative' || start >= p2))
+				w = w.slice(0, start) + e[1];
+			/* Step_4 */
+			e = suffixOf(w, EN_4, 0);
+			if (e && (start = w.length - e.length) >= p2 &&
+			    (e !== 'ion' || has('st', w[start - 1])))
+				w = w.slice(0, start);
+			/*
+			 * Step_5: -e in R2 goes, and in R1 if no short
+			 * syllable is before it; -ll in R2 is -l.
+			 */
+			i = w.length - 1;
+			if (w[i] === 'e' ? i >= p2 || (i >= p1 &&
+			    !shortSyllable(w, i)) :
+			    w[i] === 'l' && i >= p2 && w[i - 1] === 'l')
+				w = w.slice(0, i);
+		}
+		/* postlude */
+		return found ? w.replace(/Y/g, 'y') : w;
+	}
+
+	/*
+	 * search_stem() of search.c: the manifest's stemmer, and for Finnish
+	 * its two additions. A word with a digit is left as it is.
+	 */
 	function stem(word, stemmer) {
 		var w = word;
 
-		if (stemmer !== 'finnish' || /[0-9]/.test(w))
+		if (/[0-9]/.test(w))
+			return w;
+		if (stemmer === 'swedish')
+			return stemSwedish(w);
+		if (stemmer === 'english')
+			return stemEnglish(w);
+		if (stemmer !== 'finnish')
 			return w;
 		if (w.length >= 5 && w.slice(-4) === 'inen')
 			w = w.slice(0, -3) + 'se';
