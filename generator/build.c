@@ -24,7 +24,7 @@
 #include "plain.h"
 #include "render.h"
 #include "repo.h"
-#include "search.h"
+#include "search_page.h"
 #include "site.h"
 #include "source.h"
 #include "tags.h"

@@ -1,8 +1,7 @@
 /*
- * Search: an index of the site's pages for the theme's search page, in
- * static files that a browser reads with the theme's script alone, no
- * service behind them; and the search page itself, which without script
- * lists every page from A to Ö.
+ * Search: an index of pages for the theme's search page (search_page.h),
+ * in static files that a browser reads with the theme's script alone, no
+ * service behind them.
  *
  * The index is split so that one query reads little of it: the words,
  * stemmed, sorted and cut into shards of at most about SEARCH_SHARD_BYTES
@@ -14,8 +13,6 @@
  * reads it, and folds, splits and stems a query exactly as this module
  * does the pages, so the two must change together.
  *
- * A theme has search when its strings name the page's folder (search_url,
- * a plain segment such as "haku") and it has a template "search".
  */
 #ifndef VALO_SEARCH_H
 #define VALO_SEARCH_H
@@ -23,7 +20,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "render.h"
 #include "util/buf.h"
 #include "util/diag.h"
 
@@ -137,40 +133,5 @@ void	search_files_free(struct search_files *);
 /* The shard that word (stemmed) is in: the last whose first is <= it. */
 size_t	search_shard_of(char *const *firsts, size_t nshards,
 	    const char *word);
-
-/*
- * The folder of language lang's search page below the site's root
- * ("haku", from the theme's search_url; "sv/sok" in Swedish), in arena
- * a, or NULL if the theme has no search. Each language has its own page
- * and index, of its own pages, stemmed by its own stemmer.
- */
-const char *search_folder(const struct render_env *, int lang,
-	    struct arena *);
-
-/*
- * The files search makes (the page, the index, the pages by letter),
- * each given to plan with a description; and every file of the site
- * under the index's folder, so that plan reports it as a clash. Then
- * (search_write) the files themselves. search_write returns -1 after a
- * diagnostic.
- */
-struct search_prepared;
-
-void	search_plan(const struct render_env *,
-	    void (*plan)(void *, const char *rel, const char *from), void *);
-int	search_write(const struct render_env *, int jobs,
-	    struct search_prepared *,
-	    int (*write)(const char *rel, const char *data, size_t len, void *),
-	    void *, struct diags *);
-
-/*
- * The indexes of every language, from the model and the pages' sources
- * alone (no template, no output): the part of search_write that takes
- * the time, which may run on its own thread while the pages render, as
- * it reads nothing they write. search_write takes it over (NULL: it
- * makes it itself) and frees it.
- */
-struct search_prepared *search_prepare(const struct render_env *, int jobs);
-void	search_prepared_free(struct search_prepared *);
 
 #endif

@@ -5,6 +5,7 @@
 #define VALO_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -13,6 +14,65 @@
  * offset of the first invalid byte.
  */
 int	utf8_valid(const char *s, size_t n, size_t *bad);
+
+/* One code point of s[0..n): its length, and 0xFFFD for a bad byte. */
+static inline size_t
+utf8_get(const unsigned char *s, size_t n, uint32_t *c)
+{
+	if (s[0] < 0x80) {
+		*c = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] < 0xE0 && n >= 2 && (s[1] & 0xC0) == 0x80) {
+		*c = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+		return 2;
+	}
+	if (s[0] >= 0xE0 && s[0] < 0xF0 && n >= 3 && (s[1] & 0xC0) == 0x80 &&
+	    (s[2] & 0xC0) == 0x80) {
+		*c = (uint32_t)(s[0] & 0x0F) << 12 |
+		    (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+		if (*c >= 0x800 && (*c < 0xD800 || *c >= 0xE000))
+			return 3;
+	} else if (s[0] >= 0xF0 && s[0] < 0xF5 && n >= 4 &&
+	    (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
+	    (s[3] & 0xC0) == 0x80) {
+		*c = (uint32_t)(s[0] & 0x07) << 18 |
+		    (uint32_t)(s[1] & 0x3F) << 12 |
+		    (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+		if (*c >= 0x10000 && *c <= 0x10FFFF)
+			return 4;
+	}
+	*c = 0xFFFD;
+	return 1;
+}
+
+static inline size_t
+utf8_put(char *out, uint32_t c)
+{
+	unsigned char *o = (unsigned char *)out;
+
+	if (c < 0x80) {
+		o[0] = (unsigned char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (unsigned char)(0xC0 | c >> 6);
+		o[1] = (unsigned char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | c >> 12);
+		o[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+		o[2] = (unsigned char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xF0 | c >> 18);
+	o[1] = (unsigned char)(0x80 | (c >> 12 & 0x3F));
+	o[2] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+	o[3] = (unsigned char)(0x80 | (c & 0x3F));
+	return 4;
+}
+
 
 /*
  * Appends the slug of s: letters and digits of every script, case folded
