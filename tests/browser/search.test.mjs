@@ -138,7 +138,7 @@ test('search.js stems Swedish and English as search.c does', () => {
 // Runs a query on the search page (or as the page loads with ?q=) and
 // returns { status, results: [{href, title, marks}], bytes, files }, every
 // response of the page counted in bytes.
-async function query(page, q, { viaAddress = false } = {}) {
+async function query(page, q, { viaAddress = false, at = SEARCH } = {}) {
 	const files = [];
 	let pending = [];
 	page.removeAllListeners('response');
@@ -146,9 +146,9 @@ async function query(page, q, { viaAddress = false } = {}) {
 		pending.push(res.body().then((b) => files.push({ url: res.url(), bytes: b.length }), () => {}));
 	});
 	if (viaAddress) {
-		await page.goto(url(`${SEARCH}?q=${encodeURIComponent(q)}`), { waitUntil: 'load' });
+		await page.goto(url(`${at}?q=${encodeURIComponent(q)}`), { waitUntil: 'load' });
 	} else {
-		await page.goto(url(SEARCH), { waitUntil: 'load' });
+		await page.goto(url(at), { waitUntil: 'load' });
 		await page.fill('#search-q', q);
 		await page.press('#search-q', 'Enter');
 	}
@@ -231,6 +231,33 @@ test('queries find the right page first', async (t) => {
 			t.diagnostic(`"hyvinvointialueen päätökset": ${r.bytes} bytes in ${r.files.length} responses: ${list}`);
 		});
 		assert.deepEqual(errors, [], 'the script logged errors');
+	} finally {
+		await context.close();
+	}
+});
+
+// Each language has its search page and index, of its own pages, stemmed
+// by its own stemmer: an inflected Swedish or English word finds the page
+// in that language first, and never a page in another.
+test('the Swedish and English search pages find their own pages by stemmed words', async (t) => {
+	const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+	const page = await context.newPage();
+	try {
+		for (const [at, lang, stemmer, q, want, status] of [
+			['/sv/sok/', 'sv', 'swedish', 'värderingarna', '/sv/strategi/varderingar/', /^\d+ resultat$/],
+			['/en/search/', 'en', 'english', 'promises', '/en/strategy/service-promise/', /^\d+ results?$/],
+		]) {
+			await t.test(`"${q}" on ${at}`, async () => {
+				const m = JSON.parse(readFileSync(path.join(SITE_DIR, at, 'data', 'index.json'), 'utf8'));
+				assert.equal(m.stemmer, stemmer);
+				const r = await query(page, q, { at });
+				assert.equal(r.results[0]?.href, want, describe(r));
+				assert.match(r.status, status);
+				assert.ok(r.results.every((x) => x.href.startsWith(`/${lang}/`)), describe(r));
+				assert.equal(await page.getAttribute('html', 'lang'), lang);
+				assert.ok(r.files.every((f) => !/\/haku\/data\//.test(f.url)), 'read the Finnish index');
+			});
+		}
 	} finally {
 		await context.close();
 	}
