@@ -403,6 +403,44 @@ is_draft(const struct site *s, const struct page *p)
 }
 
 /* Notes that the body read page to's address and title. */
+/*
+ * The page a link to content path path means. "arvot.md" is the page,
+ * in the linking page's language where it has a version in it: a
+ * translation copied from its original links to translations. A name
+ * with a language's code, "arvot.sv.md" or "arvot.fi.md", is that
+ * version, whoever links to it. Whether a version exists may change
+ * with the files, so such a link depends on the list of them.
+ */
+static struct page *
+link_target(struct md_state *st, const char *path)
+{
+	const struct config *c = st->site->cfg;
+	struct page *to = site_page(st->site, path), *base;
+	size_t n = strlen(path), m;
+	int k;
+
+	if (c->nlangs < 2)
+		return to;
+	if (to != NULL) {
+		if (to->lang != 0 || strcmp(to->src, to->key) != 0 ||
+		    st->page->lang == 0)
+			return to;
+		st->res->files = 1;
+		return to->tr[st->page->lang] ? to->tr[st->page->lang] : to;
+	}
+	for (k = 0; k < c->nlangs; k++) {
+		m = strlen(c->langs[k].code);
+		if (n < m + 6 || path[n - m - 4] != '.' ||
+		    memcmp(path + n - m - 3, c->langs[k].code, m) != 0)
+			continue;
+		st->res->files = 1;
+		base = site_page(st->site, arena_printf(st->arena, "%.*s.md",
+		    (int)(n - m - 4), path));
+		return base != NULL ? base->tr[k] : NULL;
+	}
+	return NULL;
+}
+
 static void
 read_page(struct md_state *st, struct page *to)
 {
@@ -536,7 +574,7 @@ link(struct md_state *st, cmark_node *n)
 	}
 	path = arena_strndup(st->arena, b->data, b->len);
 	if (plen > 3 && strncmp(url + plen - 3, ".md", 3) == 0) {
-		to = site_page(st->site, path);
+		to = link_target(st, path);
 		if (to == NULL || is_draft(st->site, to))
 			st->res->files = 1;
 		else
