@@ -362,8 +362,7 @@ translations(const struct render_env *env, struct arena *a,
     const struct page *p, int lang)
 {
 	const struct site *s = env->site;
-	struct value *l = value_list(a), *m;
-	const struct value *name;
+	const char *urls[LANGS_MAX];
 	const struct page *to;
 	int k;
 
@@ -371,16 +370,31 @@ translations(const struct render_env *env, struct arena *a,
 		to = p ? p->tr[k] : NULL;
 		if (to == NULL && p != NULL && k == lang)
 			to = p;
+		urls[k] = to ? to->url : NULL;
+		dep_page(env, DEP_META, to ? to : s->langs[k].home);
+	}
+	return render_translations(env, a, urls, lang);
+}
+
+struct value *
+render_translations(const struct render_env *env, struct arena *a,
+    const char *const *urls, int lang)
+{
+	const struct site *s = env->site;
+	struct value *l = value_list(a), *m;
+	const struct value *name;
+	int k;
+
+	for (k = 0; k < s->cfg->nlangs; k++) {
 		m = value_map(a);
 		name = value_get(env->langs[k].strings, "lang_name");
 		value_append(a, m, "lang", str(a, s->cfg->langs[k].code));
 		value_append(a, m, "name", name && name->type == VAL_STRING ?
 		    (struct value *)name : str(a, s->cfg->langs[k].code));
-		value_append(a, m, "url", str(a, to ? to->url :
+		value_append(a, m, "url", str(a, urls[k] ? urls[k] :
 		    s->langs[k].home->url));
-		value_append(a, m, "home", value_bool(a, to == NULL));
+		value_append(a, m, "home", value_bool(a, urls[k] == NULL));
 		value_append(a, m, "current", value_bool(a, k == lang));
-		dep_page(env, DEP_META, to ? to : s->langs[k].home);
 		value_push(a, l, m);
 	}
 	return l;

@@ -119,6 +119,14 @@ struct value	*render_generated_in(const struct render_env *,
 		    struct arena *, int lang, const char *title,
 		    const char *kind, const char *seg);
 
+/*
+ * The language switcher of a page (page.translations): urls[k] is its
+ * version in language k, NULL where it has none (the link then leads to
+ * that language's front page, and says so); lang is the page's own.
+ */
+struct value	*render_translations(const struct render_env *,
+		    struct arena *, const char *const *urls, int lang);
+
 /* "2026-11-23" and "23.11.2026" for a commit's time, as render_date. */
 void	render_commit_date(const struct value *strings, int64_t time,
 	    int offset, char iso[11], char display[40]);

@@ -466,6 +466,20 @@ search_render(const struct render_env *env, struct arena *a, int lang,
 		}
 		page = render_generated_in(env, a, lang, title, "search",
 		    path);
+		/* Its versions: the search pages of the other languages. */
+		if (env->site->cfg->nlangs > 1) {
+			const char *urls[LANGS_MAX];
+			int k;
+			for (k = 0; k < env->site->cfg->nlangs; k++) {
+				const char *f = search_folder(env, k, a);
+				urls[k] = f == NULL ? NULL : arena_printf(a,
+				    "%s%s/", env->site->cfg->base_path, f);
+			}
+			value_append(a, page, "translations",
+			    render_translations(env, a, urls, lang));
+			value_append(a, page, "has_translations",
+			    value_bool(a, 1));
+		}
 		if (letter != ALL) {
 			crumb = value_map(a);
 			value_append(a, crumb, "title", str(a, i18n(env, lang,

@@ -161,6 +161,37 @@ test('a page in one language leads to the other languages\' front pages, and say
 	}
 });
 
+// On a phone the switcher shares the band with the site's name, the menu
+// button and the search form: on every kind of page (the search page has
+// no form in the band) nothing of it may lie over another.
+test('at 320 and 375 px the switcher lies over nothing in the band', async () => {
+	const search = pages.find((p) => /class="search-page"/.test(p.html) && langOf(p) !== langs[0]);
+	const context = await browser.newContext({ viewport: { width: 320, height: 800 } });
+	const page = await context.newPage();
+	try {
+		for (const width of [320, 375]) {
+			await page.setViewportSize({ width, height: 800 });
+			for (const p of [full, alone, search].filter(Boolean)) {
+				await open(page, p.path);
+				const clash = await page.evaluate(() => {
+					const box = (e) => e.getBoundingClientRect();
+					const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+					const others = [...document.querySelectorAll('.site-title, .menu-toggle, .site-search')]
+						.filter((e) => e.offsetParent !== null);
+					const out = [];
+					for (const a of document.querySelectorAll('nav.languages a'))
+						for (const o of others)
+							if (meet(box(a), box(o))) out.push(`${a.textContent.trim()} over .${o.className.split(' ')[0]}`);
+					return out;
+				});
+				must(clash.length === 0, `${p.path} at ${width} px: ${clash.join(', ')}`);
+			}
+		}
+	} finally {
+		await context.close();
+	}
+});
+
 test('the switcher by keyboard alone', async () => {
 	const context = await browser.newContext({ viewport: { width: 320, height: 800 } });
 	const page = await context.newPage();
