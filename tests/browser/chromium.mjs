@@ -1,6 +1,7 @@
 // What the browser tests share: Debian's Chromium, headless (never a
 // downloaded browser), and axe-core, served beside the site under test
 // at AXE_PATH (startServer(dir, AXE_ROUTES)) and run on a page.
+import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
@@ -15,6 +16,12 @@ export function launch() {
 		headless: true,
 		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 	});
+}
+
+// Opens path p of server in page; fails unless it answers 200.
+export async function openPage(page, server, p) {
+	const res = await page.goto(new URL(p, server.url).href, { waitUntil: 'load' });
+	assert.ok(res && res.status() === 200, `${p}: HTTP status ${res?.status()}, expected 200`);
 }
 
 // axe-core's WCAG 2.1 A and AA violations on the page open in page

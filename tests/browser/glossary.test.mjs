@@ -14,7 +14,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { AXE_ROUTES, axeViolations, launch } from './chromium.mjs';
+import { AXE_ROUTES, axeViolations, launch, openPage } from './chromium.mjs';
 import { startServer } from './server.mjs';
 import { SITE_DIR, sitePages } from './site.mjs';
 
@@ -43,12 +43,7 @@ after(async () => {
 	await server?.close();
 });
 
-const url = (p) => new URL(p, server.url).href;
-
-async function open(page, p) {
-	const res = await page.goto(url(p), { waitUntil: 'load' });
-	must(res && res.status() === 200, `${p}: HTTP status ${res?.status()}, expected 200`);
-}
+const open = (page, p) => openPage(page, server, p);
 
 test('the site has a glossary page and a page with a marked term', () => {
 	must(glossary, 'no page of the site has glossary entries (class="glossary-entry"): is content/sanasto.md there, with layout: glossary?');

@@ -18,7 +18,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { AXE_ROUTES, axeViolations, launch } from './chromium.mjs';
+import { AXE_ROUTES, axeViolations, launch, openPage } from './chromium.mjs';
 import { startServer } from './server.mjs';
 import { SITE_DIR, sitePages } from './site.mjs';
 
@@ -61,12 +61,7 @@ after(async () => {
 	await server?.close();
 });
 
-const url = (p) => new URL(p, server.url).href;
-
-async function open(page, p) {
-	const res = await page.goto(url(p), { waitUntil: 'load' });
-	must(res && res.status() === 200, `${p}: HTTP status ${res?.status()}, expected 200`);
-}
+const open = (page, p) => openPage(page, server, p);
 
 // The switcher as the browser has it: each link's address, lang,
 // hreflang, and the name a screen reader hears.
