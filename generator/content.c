@@ -124,7 +124,7 @@ src_lang(const struct config *c, const char *src, const char **code,
 
 	*code = NULL;
 	*coded = 0;
-	/* ".xx.md" or ".xxx.md" after at least one character of name. */
+	/* ".sv.md" or ".smn.md" after at least one character of name. */
 	for (k = 2; k <= 3; k++) {
 		const char *dot = src + n - 3 - k - 1;
 		if (n < k + 5 || *dot != '.' || dot[-1] == '/')
