@@ -126,7 +126,9 @@ static const char usage_new[] =
 "Creates content/SECTION/NAME.md from themes/THEME/archetypes/SECTION.md,\n"
 "or from default.md, with the title made from NAME and today's date.\n"
 "A NAME written as a title (\"Hyvä Sivu\") is the title as written, and\n"
-"the file is named by its slug (hyva-sivu.md). Never overwrites a file.\n";
+"the file is named by its slug (hyva-sivu.md). NAME.sv is the page's\n"
+"version in a language of the site (arvot.sv.md). Never overwrites a\n"
+"file.\n";
 
 static const char usage_serve[] =
 "usage: valo serve [--port N] [--bind ADDR] [--drafts] [--source REF]\n"
@@ -569,6 +571,8 @@ cmd_new(struct cli *c, int argc, char *argv[])
 	char *said = NULL;
 	struct buf slug = BUF_INIT;
 	size_t nlen;
+	const char *code;
+	int k;
 	char date[16];
 	struct stat st;
 	time_t now = time(NULL);
@@ -610,6 +614,16 @@ cmd_new(struct cli *c, int argc, char *argv[])
 	nlen = strlen(name);
 	if (nlen > 3 && strcmp(name + nlen - 3, ".md") == 0)
 		nlen -= 3;
+	/* "arvot.sv": the page's version in a language of the site. */
+	code = NULL;
+	for (k = 0; k < cfg.nlangs && code == NULL; k++) {
+		size_t m = strlen(cfg.langs[k].code);
+		if (nlen > m + 1 && name[nlen - m - 1] == '.' &&
+		    strncmp(name + nlen - m, cfg.langs[k].code, m) == 0) {
+			code = cfg.langs[k].code;
+			nlen -= m + 1;
+		}
+	}
 	slugify(&slug, name, nlen);
 	if (slug.len == 0) {
 		fprintf(stderr, _("valo: new: \"%s\" has no letters or digits "
@@ -619,8 +633,9 @@ cmd_new(struct cli *c, int argc, char *argv[])
 	}
 	said = slug.len != nlen || strncmp(slug.data, name, nlen) != 0 ?
 	    xstrndup(name, nlen) : NULL;
-	path = xasprintf("%s/content/%.*s%s.md", c->root,
-	    (int)(name - arg), arg, slug.data);
+	path = xasprintf("%s/content/%.*s%s%s%s.md", c->root,
+	    (int)(name - arg), arg, slug.data, code ? "." : "",
+	    code ? code : "");
 	if (lstat(path, &st) == 0) {
 		diag_error(&d, path + strlen(c->root) + 1, 0, 0,
 		    "Pick another name, or edit the file that is there.",

@@ -113,6 +113,16 @@ has "$site/content/strategia/hyva-sivu.md" 'title: "Hyvä Sivu"' "the name is th
 rm -f "$site/content/strategia/hyva-sivu.md"
 expect 2 "new with no letters" "$VALO" -C "$site" new "strategia/!!!"
 
+# A version in another language of the site keeps its code: arvot.sv.md.
+lang=$WORK/lang
+assemble "$TESTS/sites/kielet" "$lang" || exit 1
+cp -R "$TESTS/fixtures/themes/mini/archetypes" "$lang/themes/kielet/"
+expect 0 "new in another language" "$VALO" -C "$lang" new "osio/Värderingar.sv"
+has "$WORK/out" "content/osio/varderingar.sv.md" "new keeps the language's code"
+has "$lang/content/osio/varderingar.sv.md" 'title: "Värderingar"' "the title has no code"
+expect 0 "new of a code the site has not" "$VALO" -C "$lang" new "osio/muistio.se"
+has "$WORK/out" "content/osio/muistio-se.md" "an unknown code is part of the name"
+
 # A page that does not render has no headings to check links against:
 # its own error is reported, not one for every link to its headings.
 mkdir -p "$WORK/fail/content" && cp -R "$site/site.conf" "$site/themes" "$WORK/fail/" &&
