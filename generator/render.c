@@ -72,7 +72,6 @@ render_env_init(struct render_env *env, const struct site *s,
 		env->langs[k].history_seg = url_segment(t->strings[k],
 		    "history_url", "muutoshistoria");
 	}
-	env->history_seg = env->langs[0].history_seg;
 	env->changes_seg = url_segment(t->i18n, "changes_url", "muutokset");
 	env->versions_seg = url_segment(t->i18n, "versions_url", "versiot");
 	if (h != NULL)

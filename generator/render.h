@@ -48,8 +48,7 @@ struct render_env {
 	 */
 	const struct history	*history;
 	struct repo		*repo;
-	/* URL segments of the history pages: "muutoshistoria", "muutokset". */
-	const char		*history_seg;	/* langs[0]'s */
+	/* URL segments of the changes and versions pages: "muutokset". */
 	const char		*changes_seg;
 	const char		*versions_seg;
 	const struct archive	*archive;	/* NULL: today's site */
