@@ -95,8 +95,11 @@ compose(char base, uint32_t mark)
 	return 0;
 }
 
-/* An ASCII byte's folded self if it is part of a word, else 0. */
-static const unsigned char ascii_word[128] = {
+/*
+ * A byte's folded self if it is an ASCII letter or digit, else 0, as for
+ * every byte of UTF-8's above ASCII.
+ */
+static const unsigned char ascii_word[256] = {
 	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
 	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
 	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
@@ -122,29 +125,32 @@ scan_words(const char *s, size_t n,
     void (*fn)(void *, const char *, size_t), void *arg)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	char w[SEARCH_WORD_MAX + 4];
-	size_t i = 0, k, len = 0, chars = 0;
+	/*
+	 * A word's bytes go to w[len % WRAP]: one past SEARCH_WORD_MAX is
+	 * no word, and writing it around costs less than a test a byte.
+	 */
+	enum { WRAP = 64 };
+	char w[WRAP + 16];
+	size_t i = 0, k, len = 0, extra = 0;
 	uint32_t c, to;
 	unsigned char f;
 
 	memset(w, 0, sizeof(w));
-
 	/*
-	 * len counts on past SEARCH_WORD_MAX, where nothing more is kept:
-	 * such a word is no word. Most text is ASCII, and takes the first
-	 * branch alone.
+	 * extra: the bytes of the word that are not characters of their
+	 * own, for its length in characters.
 	 */
 	while (i < n) {
-		if (u[i] < 0x80) {
-			f = ascii_word[u[i++]];
-			if (f != 0) {
-				if (len < SEARCH_WORD_MAX)
-					w[len] = (char)f;
+		f = ascii_word[u[i]];
+		if (f != 0) {
+			/* A run of ASCII letters and digits: most of a text. */
+			do {
+				w[len % WRAP] = (char)f;
 				len++;
-				chars++;
+			} while (++i < n && (f = ascii_word[u[i]]) != 0);
+			if (i == n || u[i] >= 0x80)
 				continue;
-			}
-		} else {
+		} else if (u[i] >= 0x80) {
 			/* ä, ö, å: two bytes, C3 and one of 80 to BF. */
 			if (u[i] == 0xC3 && i + 1 < n &&
 			    (u[i + 1] & 0xC0) == 0x80) {
@@ -160,10 +166,9 @@ scan_words(const char *s, size_t n,
 				if (len > 0 && len <= SEARCH_WORD_MAX &&
 				    (unsigned char)w[len - 1] < 0x80 &&
 				    (to = compose(w[len - 1], c)) != 0) {
-					len--;
-					if (len + 2 <= SEARCH_WORD_MAX)
-						utf8_put(w + len, to);
-					len += 2;
+					utf8_put(w + len - 1, to);
+					len++;
+					extra++;
 				}
 				continue;
 			}
@@ -171,29 +176,235 @@ scan_words(const char *s, size_t n,
 				/* İ folds to ASCII i. */
 				c = search_fold(c);
 				k = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-				if (len + k <= SEARCH_WORD_MAX)
-					utf8_put(w + len, c);
+				utf8_put(w + len % WRAP, c);
 				len += k;
-				chars++;
+				extra += k - 1;
 				continue;
 			}
-		}
+		} else
+			i++;
 		if (len == 0)
 			continue;
-		if (chars >= 2 && len <= SEARCH_WORD_MAX)
+		if (len - extra >= 2 && len <= SEARCH_WORD_MAX)
 			fn(arg, w, len);
 		memset(w, 0, 16);
-		len = chars = 0;
+		len = extra = 0;
 	}
-	if (chars >= 2 && len <= SEARCH_WORD_MAX)
+	if (len - extra >= 2 && len <= SEARCH_WORD_MAX)
 		fn(arg, w, len);
+}
+
+void
+search_words_scalar(const char *s, size_t n,
+    void (*fn)(void *, const char *, size_t), void *arg)
+{
+	scan_words(s, n, fn, arg);
+}
+
+/*
+ * The fast way through a text, where the compiler has vectors (GCC and
+ * Clang) and the machine is little-endian: a word costs a few
+ * instructions, not the two mispredicted branches per word (where it
+ * starts, where it ends) of a loop a byte at a time, which were most of
+ * the index's time.
+ */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SCAN_FAST	1
+
+typedef unsigned char bytes16 __attribute__((vector_size(16)));
+
+/* Bit j: the top bit of byte j of v, each byte 0 or 0xFF. */
+static inline uint64_t
+top_bits(bytes16 v)
+{
+	uint64_t h[2];
+
+	memcpy(h, &v, sizeof(h));
+	return ((h[0] & 0x8080808080808080ULL) * 0x0002040810204081ULL >>
+	    56) | ((h[1] & 0x8080808080808080ULL) * 0x0002040810204081ULL >>
+	    56) << 8;
+}
+#endif
+
+/* What scan_fast keeps from one text to the next. */
+struct scan {
+	unsigned char	*pad;		/* a NUL, the text, NULs */
+	unsigned char	*fold;		/* the text folded */
+	size_t		 cap;
+};
+
+static void
+scan_free(struct scan *sc)
+{
+	free(sc->pad);
+	free(sc->fold);
+	memset(sc, 0, sizeof(*sc));
+}
+
+#ifdef SCAN_FAST
+/* Run fold[at..at+len) of ASCII and Latin-1 letters, to fnk if a word. */
+static inline __attribute__((always_inline)) void
+fast_word(const unsigned char *fold, size_t at, size_t len,
+    void (*fnk)(void *, const char *, size_t, const uint64_t *), void *arg)
+{
+	static const unsigned char ones[32] = {
+		0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+		0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+	};
+	uint64_t k[2], m[2];
+
+	/* One letter of two bytes is no word. */
+	if (len > SEARCH_WORD_MAX || len < 2 ||
+	    (len == 2 && fold[at] == 0xC3))
+		return;
+	memcpy(k, fold + at, 16);
+	memcpy(m, ones + 16 - (len < 16 ? len : 16), 16);
+	k[0] &= m[0];
+	k[1] &= m[1];
+	fnk(arg, (const char *)fold + at, len, k);
+}
+#endif
+
+/*
+ * scan_words, with fnk given each word and its first 16 bytes as two
+ * numbers (NULs after the word), the word itself not NUL-padded.
+ *
+ * Sixteen bytes at a time, it marks the runs of bytes that are not
+ * ASCII separators and folds them. A run of ASCII letters and digits
+ * and of Latin-1's letters (C3 and 80 to BF but × and ÷) is then a word
+ * as it is; any other run, which may hold marks, soft hyphens, dashes
+ * or bytes that are not UTF-8, goes to scan_words and fn.
+ */
+static inline __attribute__((always_inline)) void
+scan_fast(struct scan *sc, const char *s, size_t n,
+    void (*fnk)(void *, const char *, size_t, const uint64_t *),
+    void (*fn)(void *, const char *, size_t), void *arg)
+{
+#ifdef SCAN_FAST
+	size_t blocks = (n + 63) / 64, b, j, at, st, carry = SIZE_MAX;
+	uint64_t run, other, starts, ends, in = 0, carry_other = 0, o;
+	unsigned char *fold;
+	const unsigned char *q;
+
+	if (sc->cap < blocks * 64 + 64) {
+		sc->cap = blocks * 64 + 64 > 2 * sc->cap ? blocks * 64 + 64 :
+		    2 * sc->cap;
+		free(sc->pad);
+		free(sc->fold);
+		sc->pad = xmalloc(sc->cap + 2);
+		sc->fold = xmalloc(sc->cap);
+	}
+	sc->pad[0] = '\0';
+	memcpy(sc->pad + 1, s, n);
+	memset(sc->pad + 1 + n, 0, blocks * 64 + 64 + 1 - n);
+	fold = sc->fold;
+	memset(fold + blocks * 64, 0, 16);
+	for (b = 0; b < blocks; b++) {
+		run = other = 0;
+		for (j = 0; j < 4; j++) {
+			bytes16 v, vp, vn, lower, alpha, digit, lead, second,
+			    word, hi, up;
+			q = sc->pad + 1 + b * 64 + j * 16;
+			memcpy(&v, q, 16);
+			memcpy(&vp, q - 1, 16);
+			memcpy(&vn, q + 1, 16);
+			lower = v | 0x20;
+			alpha = (bytes16)((lower >= 'a') & (lower <= 'z'));
+			digit = (bytes16)((v >= '0') & (v <= '9'));
+			/* ä is C3 A4; Ä C3 84; × C3 97 is no letter. */
+			lead = (bytes16)((v == 0xC3) & (vn >= 0x80) &
+			    (vn <= 0xBF) & (vn != 0x97) & (vn != 0xB7));
+			second = (bytes16)((vp == 0xC3) & (v >= 0x80) &
+			    (v <= 0xBF) & (v != 0x97) & (v != 0xB7));
+			word = alpha | digit | lead | second;
+			hi = (bytes16)(v >= 0x80);
+			/* Upper case: A to Z, and À to Þ (80 to 9E after C3). */
+			up = alpha | (second & (bytes16)(v < 0x9F));
+			v |= up & 0x20;
+			memcpy(fold + b * 64 + j * 16, &v, 16);
+			run |= top_bits(word | hi) << (j * 16);
+			other |= top_bits(hi & ~word) << (j * 16);
+		}
+		/* A run's ends: where it starts, and the byte after it. */
+		starts = run & ~(run << 1 | in);
+		ends = ~run & (run << 1 | in);
+		in = run >> 63;
+		while (ends != 0) {
+			at = b * 64 + (size_t)__builtin_ctzll(ends);
+			if (carry != SIZE_MAX) {
+				st = carry;
+				o = carry_other | (other &
+				    ((1ULL << (at - b * 64)) - 1));
+				carry = SIZE_MAX;
+			} else {
+				j = (size_t)__builtin_ctzll(starts);
+				st = b * 64 + j;
+				o = other & (~0ULL << j) &
+				    ((1ULL << (at - b * 64)) - 1);
+				starts &= starts - 1;
+			}
+			ends &= ends - 1;
+			if (o != 0)
+				scan_words(s + st, at - st, fn, arg);
+			else
+				fast_word(fold, st, at - st, fnk, arg);
+		}
+		if (starts != 0) {
+			j = (size_t)__builtin_ctzll(starts);
+			carry = b * 64 + j;
+			carry_other = other & (~0ULL << j);
+		} else if (carry != SIZE_MAX)
+			carry_other |= other;
+	}
+	/* A run to the end of the last block: the text ends in a word. */
+	if (carry != SIZE_MAX && carry_other != 0)
+		scan_words(s + carry, n - carry, fn, arg);
+	else if (carry != SIZE_MAX)
+		fast_word(fold, carry, n - carry, fnk, arg);
+#else
+	(void)sc;
+	(void)fnk;
+	scan_words(s, n, fn, arg);
+#endif
+}
+
+/* search_words's caller's fn, for scan_fast. */
+struct padded {
+	void	(*fn)(void *, const char *, size_t);
+	void	 *arg;
+};
+
+static void
+padded_word(void *arg, const char *w, size_t n, const uint64_t *k)
+{
+	struct padded *pw = arg;
+	char buf[SEARCH_WORD_MAX + 16];
+
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, w, n);
+	pw->fn(pw->arg, buf, n);
+	(void)k;
+}
+
+static void
+padded_scalar(void *arg, const char *w, size_t n)
+{
+	struct padded *pw = arg;
+
+	pw->fn(pw->arg, w, n);
 }
 
 void
 search_words(const char *s, size_t n,
     void (*fn)(void *, const char *, size_t), void *arg)
 {
-	scan_words(s, n, fn, arg);
+	struct padded pw = { fn, arg };
+	struct scan sc;
+
+	memset(&sc, 0, sizeof(sc));
+	scan_fast(&sc, s, n, padded_word, padded_scalar, &pw);
+	scan_free(&sc);
 }
 
 /*
@@ -349,9 +560,34 @@ static const unsigned char md_special[256] = {
 	['<'] = 1, ['&'] = 1, ['!'] = 1, ['['] = 1,
 };
 
+/* The bytes of s[0..n) before the first of md_special's. */
+static size_t
+plain_run(const char *s, size_t n)
+{
+	size_t i = 0;
+
+#ifdef SCAN_FAST
+	for (; i + 16 <= n; i += 16) {
+		bytes16 v;
+		uint64_t bits;
+		memcpy(&v, s + i, 16);
+		bits = top_bits((bytes16)((v == '\\') | (v == '*') |
+		    (v == '`') | (v == '~') | (v == '_') | (v == '|') |
+		    (v == '<') | (v == '&') | (v == '!') | (v == '[')));
+		if (bits != 0)
+			return i + (size_t)__builtin_ctzll(bits);
+	}
+#endif
+	while (i < n && !md_special[(unsigned char)s[i]])
+		i++;
+	return i;
+}
+
 /*
  * Appends what a reader sees of inline Markdown s[0..n), looking for
- * the ends of brackets while *budget lasts (see matching).
+ * the ends of brackets while *budget lasts (see matching). What it
+ * appends is never longer than s: room for it is made once, and bytes
+ * are put without a call each.
  */
 static void
 inline_text(struct buf *out, const char *s, size_t n, int depth,
@@ -365,14 +601,17 @@ inline_text(struct buf *out, const char *s, size_t n, int depth,
 		{ "shy", "" },
 	};
 	size_t i = 0, j, k, e;
+	const char *rep;
 	unsigned char c;
 
+	if (out->len + n + 1 > out->cap)
+		buf_grow(out, n + 1);
 	while (i < n) {
 		/* Plain text, the most of it, in one piece. */
-		for (j = i; j < n && !md_special[(unsigned char)s[j]]; j++)
-			;
+		j = i + plain_run(s + i, n - i);
 		if (j > i) {
-			buf_put(out, s + i, j - i);
+			memcpy(out->data + out->len, s + i, j - i);
+			out->len += j - i;
 			i = j;
 			continue;
 		}
@@ -380,7 +619,7 @@ inline_text(struct buf *out, const char *s, size_t n, int depth,
 		switch (c) {
 		case '\\':
 			if (i + 1 < n && s[i + 1] != '\n') {
-				buf_putc(out, s[i + 1]);
+				out->data[out->len++] = s[i + 1];
 				i += 2;
 				continue;
 			}
@@ -398,7 +637,7 @@ inline_text(struct buf *out, const char *s, size_t n, int depth,
 			i++;
 			continue;
 		case '|':
-			buf_putc(out, ' ');
+			out->data[out->len++] = ' ';
 			i++;
 			continue;
 		case '<':
@@ -409,7 +648,7 @@ inline_text(struct buf *out, const char *s, size_t n, int depth,
 				    s[j] != '<'; j++)
 					;
 				if (j < n && s[j] == '>') {
-					buf_putc(out, ' ');
+					out->data[out->len++] = ' ';
 					i = j + 1;
 					continue;
 				}
@@ -427,8 +666,10 @@ inline_text(struct buf *out, const char *s, size_t n, int depth,
 					    memcmp(ent[e].name, s + i + 1,
 					    j - i - 1) == 0)
 						break;
-				buf_puts(out, e < sizeof(ent) / sizeof(ent[0]) ?
-				    ent[e].text : " ");
+				rep = e < sizeof(ent) / sizeof(ent[0]) ?
+				    ent[e].text : " ";
+				memcpy(out->data + out->len, rep, strlen(rep));
+				out->len += strlen(rep);
 				i = j + 1;
 				continue;
 			}
@@ -465,9 +706,10 @@ inline_text(struct buf *out, const char *s, size_t n, int depth,
 		default:
 			break;
 		}
-		buf_putc(out, s[i]);
+		out->data[out->len++] = s[i];
 		i++;
 	}
+	out->data[out->len] = '\0';
 }
 
 /* s[0..n) after up to three spaces: their number, or 4 for code. */
@@ -740,13 +982,22 @@ excerpt(const char *s)
  * The index.
  */
 
+/*
+ * Where a word or stem was on the page read, in one byte: a title match,
+ * a heading match, and how often in the text, up to 15 (all that weight()
+ * tells apart).
+ */
+#define HIT_TITLE	0x80u
+#define HIT_HEADING	0x40u
+#define HIT_TEXT	0x0Fu
+
 /* A stem as one thread saw it. */
 struct ent {
 	char		*stem;		/* in the thread's arena */
 	size_t		 len;
 	uint32_t	 gid;		/* its number in the index, +1 */
 	uint32_t	 doc;		/* the last page it was in, +1 */
-	uint16_t	 hits[3];	/* in it: title, headings, text */
+	unsigned	 hits;		/* in it: HIT_* */
 };
 
 #define ENT_MAX		(1u << 24)	/* a pair has 24 bits for it */
@@ -754,7 +1005,9 @@ struct ent {
 /*
  * Folded word -> ent number: the one lookup made for every word of every
  * page, so not hmap's, which hashes a byte at a time and compares with
- * strncmp (a third of the index's time with it).
+ * strncmp (a third of the index's time with it). The slot counts the
+ * word's hits on the page itself: a word then costs one read of memory,
+ * and its stem is read once a page, not once a word.
  */
 struct wslot {
 	union {
@@ -763,6 +1016,8 @@ struct wslot {
 	} u;
 	uint32_t	 len;		/* 0: free */
 	uint32_t	 ent;
+	uint32_t	 doc;		/* the last page it was in, +1 */
+	uint8_t		 hits;		/* in it: HIT_* */
 };
 
 struct wtab {
@@ -811,7 +1066,7 @@ same_bytes(const char *a, const char *b, size_t n)
  * are k: its own, or the free one for it. Most words are 16 bytes or
  * shorter and are compared in the slot, with no other memory read.
  */
-static struct wslot *
+static inline struct wslot *
 wtab_find(const struct wtab *t, const char *w, size_t n, const uint64_t *k)
 {
 	uint64_t h;
@@ -861,13 +1116,14 @@ struct tstate {
 	struct ent		*ents;
 	size_t			 nents;
 	size_t			 capents;
-	uint32_t		*touched;	/* ents of the page read */
+	uint32_t		*touched;	/* slots, then ents, of the page */
 	size_t			 ntouched;
 	size_t			 captouched;
 	struct buf		 src, heads, text;
 	struct buf		 ex;		/* the first text, for excerpt */
+	struct scan		 scan;
 	uint32_t		 doc;		/* the page read, +1 */
-	int			 field;		/* 0, 1, 2: see hits */
+	unsigned		 field;		/* HIT_* of the words read */
 };
 
 /* What one page gave. */
@@ -888,24 +1144,38 @@ struct indexer {
 	struct doc		*docs;
 };
 
+/* The table grown, with the page's slots found again in it. */
 static void
-on_word(void *arg, const char *w, size_t n)
+words_grow(struct tstate *t)
+{
+	size_t i;
+
+	wtab_grow(&t->words);
+	t->ntouched = 0;
+	for (i = 0; i < t->words.cap; i++)
+		if (t->words.v[i].len != 0 && t->words.v[i].doc == t->doc) {
+			t->touched = xgrow(t->touched, &t->captouched,
+			    t->ntouched + 1, sizeof(*t->touched));
+			t->touched[t->ntouched++] = (uint32_t)i;
+		}
+}
+
+/* Word w[0..n) of the page read, whose first 16 bytes (NULs after) are k. */
+static void
+count_word(void *arg, const char *w, size_t n, const uint64_t *k)
 {
 	struct tstate *t = arg;
 	struct wslot *slot;
-	uint64_t k[2];
 	uintptr_t v;
 	const char *s;
 	struct ent *e;
 	size_t sl;
+	unsigned fresh, h;
 
-	/* search_words pads the word with NULs to 16 bytes. */
-	memcpy(k, w, sizeof(k));
 	if ((t->words.len + 1) * 4 > t->words.cap * 3)
-		wtab_grow(&t->words);
+		words_grow(t);
 	slot = wtab_find(&t->words, w, n, k);
-	v = slot->len != 0 ? slot->ent + 1 : 0;
-	if (v == 0) {
+	if (slot->len == 0) {
 		s = search_stem(t->st, w, n, &sl);
 		v = (uintptr_t)hmap_getn(&t->stems, s, sl);
 		if (v == 0) {
@@ -921,23 +1191,46 @@ on_word(void *arg, const char *w, size_t n)
 			hmap_put(&t->stems, e->stem, (void *)v);
 		}
 		if (n <= 16)
-			memcpy(slot->u.k, k, sizeof(k));
+			memcpy(slot->u.k, k, sizeof(slot->u.k));
 		else
 			slot->u.key = arena_strndup(&t->arena, w, n);
 		slot->len = (uint32_t)n;
 		slot->ent = (uint32_t)(v - 1);
 		t->words.len++;
 	}
-	e = &t->ents[v - 1];
-	if (e->doc != t->doc) {
-		e->doc = t->doc;
-		memset(e->hits, 0, sizeof(e->hits));
+	/*
+	 * Whether the page has had the word before is as likely as not: no
+	 * branch on it, nor on the count.
+	 */
+	if (t->ntouched == t->captouched)
 		t->touched = xgrow(t->touched, &t->captouched, t->ntouched + 1,
 		    sizeof(*t->touched));
-		t->touched[t->ntouched++] = (uint32_t)(v - 1);
-	}
-	if (e->hits[t->field] < UINT16_MAX)
-		e->hits[t->field]++;
+	fresh = slot->doc != t->doc;
+	t->touched[t->ntouched] = (uint32_t)(slot - t->words.v);
+	t->ntouched += fresh;
+	slot->doc = t->doc;
+	h = slot->hits & (fresh - 1);
+	slot->hits = (uint8_t)((h | (t->field & ~HIT_TEXT)) +
+	    (t->field == HIT_TEXT && (h & HIT_TEXT) != HIT_TEXT));
+}
+
+static void
+on_word(void *arg, const char *w, size_t n)
+{
+	uint64_t k[2];
+
+	/* search_words pads the word with NULs to 16 bytes. */
+	memcpy(k, w, sizeof(k));
+	count_word(arg, w, n, k);
+}
+
+/* Hits h added to those of a stem: text up to HIT_TEXT. */
+static unsigned
+add_hits(unsigned to, unsigned h)
+{
+	unsigned text = (to & HIT_TEXT) + (h & HIT_TEXT);
+
+	return ((to | h) & ~HIT_TEXT) | (text < HIT_TEXT ? text : HIT_TEXT);
 }
 
 /*
@@ -945,12 +1238,34 @@ on_word(void *arg, const char *w, size_t n)
  * a heading (or the description, summary, tags) any text alone.
  */
 static unsigned
-weight(const struct ent *e)
+weight(unsigned hits)
 {
-	unsigned w = (e->hits[0] ? 64 : 0) + (e->hits[1] ? 16 : 0) +
-	    (e->hits[2] < 15 ? e->hits[2] : 15);
+	unsigned w = (hits & HIT_TITLE ? 64 : 0) +
+	    (hits & HIT_HEADING ? 16 : 0) + (hits & HIT_TEXT);
 
 	return w ? w : 1;
+}
+
+/*
+ * The page's words, in t->touched, to its stems there: several words may
+ * have one stem.
+ */
+static void
+page_stems(struct tstate *t)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->ntouched; i++) {
+		const struct wslot *s = &t->words.v[t->touched[i]];
+		struct ent *e = &t->ents[s->ent];
+		if (e->doc != t->doc) {
+			e->doc = t->doc;
+			e->hits = 0;
+			t->touched[n++] = s->ent;
+		}
+		e->hits = add_hits(e->hits, s->hits);
+	}
+	t->ntouched = n;
 }
 
 /* A paragraph of a page's text: its words, and the excerpt's start. */
@@ -963,7 +1278,7 @@ text_done(void *arg, struct buf *text)
 		buf_put(&t->ex, text->data, text->len);
 		buf_putc(&t->ex, ' ');
 	}
-	scan_words(text->data, text->len, on_word, t);
+	scan_fast(&t->scan, text->data, text->len, count_word, on_word, t);
 }
 
 static void
@@ -986,23 +1301,26 @@ index_page(void *arg, int worker, size_t i)
 	}
 	t->doc = (uint32_t)i + 1;
 	t->ntouched = 0;
-	t->field = 2;
+	t->field = HIT_TEXT;
 	if (p.md != NULL)
 		md_text(p.md, p.mdlen, &t->heads, &t->text, text_done, t);
-	t->field = 0;
+	t->field = HIT_TITLE;
 	if (p.title != NULL)
-		scan_words(p.title, strlen(p.title), on_word, t);
-	t->field = 1;
+		scan_fast(&t->scan, p.title, strlen(p.title), count_word,
+		    on_word, t);
+	t->field = HIT_HEADING;
 	if (p.about != NULL)
-		scan_words(p.about, strlen(p.about), on_word, t);
-	scan_words(t->heads.data ? t->heads.data : "", t->heads.len,
-	    on_word, t);
+		scan_fast(&t->scan, p.about, strlen(p.about), count_word,
+		    on_word, t);
+	scan_fast(&t->scan, t->heads.data ? t->heads.data : "", t->heads.len,
+	    count_word, on_word, t);
+	page_stems(t);
 	d->thread = worker;
 	d->npairs = t->ntouched;
 	d->pairs = xcalloc(t->ntouched ? t->ntouched : 1, sizeof(*d->pairs));
 	for (k = 0; k < t->ntouched; k++)
 		d->pairs[k] = t->touched[k] << 8 |
-		    weight(&t->ents[t->touched[k]]);
+		    weight(t->ents[t->touched[k]].hits);
 	d->title = p.title ? p.title : "";
 	d->url = p.url ? p.url : "";
 	d->section = p.section;
@@ -1413,6 +1731,7 @@ search_index(size_t n, search_load_fn *load, void *arg, const char *lang,
 		buf_free(&t->heads);
 		buf_free(&t->text);
 		buf_free(&t->ex);
+		scan_free(&t->scan);
 	}
 	free(em.blocks);
 	free(em.chunks);

@@ -60,6 +60,13 @@ void	search_words(const char *s, size_t n,
 	    void (*fn)(void *arg, const char *w, size_t len), void *arg);
 
 /*
+ * The same, a character at a time: what search_words must agree with,
+ * for the tests. search_words is faster on most text.
+ */
+void	search_words_scalar(const char *s, size_t n,
+	    void (*fn)(void *arg, const char *w, size_t len), void *arg);
+
+/*
  * The stem of a folded word: libstemmer's Snowball stemmer for the
  * site's language, and for Finnish two rules it lacks (an -inen word
  * stems as its -ise- forms, and a stem in vowel + "ks" as the same in

@@ -84,6 +84,75 @@ TEST(search_words_split_fold_and_skip)
 	free(s);
 }
 
+/* As collect, and checks the NULs after the word that the index needs. */
+static void
+collect_padded(void *arg, const char *w, size_t n)
+{
+	struct buf *b = arg;
+	size_t i;
+
+	for (i = n; i < 16; i++)
+		if (w[i] != '\0')
+			buf_puts(b, "(not padded)");
+	collect(arg, w, n);
+}
+
+/*
+ * search_words takes most text sixteen bytes at a time, and hands a run
+ * with anything unusual to the scalar scan: both must find the same
+ * words in any text. Random texts of pieces that each take one of the
+ * paths, or lie on their border (× after C3, a C3 alone, a word across
+ * 64 bytes, one just longer than SEARCH_WORD_MAX).
+ */
+TEST(search_words_fast_agrees_with_scalar)
+{
+	static const char *const pieces[] = {
+		"a", "B", "k", "Z", "9", "0", " ", ",", ".", "-", "\n", "_",
+		"'", "ä", "Ä", "ö", "Ö", "å", "Å", "é", "É", "ß", "þ", "Þ",
+		"\xC3\x97", "\xC3\xB7", "\xC3", "\x80", "\xFF",
+		"\xCC\x88", "\xCC\x81", "\xC2\xAD", "\xE2\x80\x94",
+		"\xE2\x80", "š", "Š", "\xC4\xB0", "Ω", "ж", "Ж",
+		"\xF0\x9F\x98\x80", "\xD7\x90", "hyvinvointialue",
+		"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk",
+		"äääääääääääääääääääääää",
+	};
+	char s[1024];
+	struct buf fast = BUF_INIT, scalar = BUF_INIT;
+	unsigned seed = 1;
+	size_t n, l, it, differ = 0;
+	int k, m;
+
+	for (it = 0; it < 20000; it++) {
+		/* A linear congruential generator: the same texts each run. */
+		seed = seed * 1103515245u + 12345u;
+		m = (int)(seed >> 16) % 60;
+		for (n = 0, k = 0; k < m; k++) {
+			const char *p;
+			seed = seed * 1103515245u + 12345u;
+			p = pieces[(seed >> 16) %
+			    (sizeof(pieces) / sizeof(pieces[0]))];
+			l = strlen(p);
+			if (n + l >= sizeof(s))
+				break;
+			memcpy(s + n, p, l);
+			n += l;
+		}
+		buf_reset(&fast);
+		buf_reset(&scalar);
+		search_words(s, n, collect_padded, &fast);
+		search_words_scalar(s, n, collect_padded, &scalar);
+		if (fast.len != scalar.len || (fast.len > 0 &&
+		    memcmp(fast.data, scalar.data, fast.len) != 0)) {
+			if (differ++ == 0)
+				fprintf(stderr, "text %.*s\nfast %s\nscalar %s\n",
+				    (int)n, s, fast.data, scalar.data);
+		}
+	}
+	CHECK(differ == 0);
+	buf_free(&fast);
+	buf_free(&scalar);
+}
+
 /*
  * Words and their stems, libstemmer's Finnish with search.c's two rules;
  * tests/browser/search.test.mjs has the same list for the script's port.
