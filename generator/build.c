@@ -934,6 +934,8 @@ struct extra_write {
 	struct build		*b;
 	struct build_stats	*st;
 	struct diags		*d;
+	/* Kept from file to file: most go to one folder after another. */
+	struct output_cursor	 cursor;
 };
 
 static int
@@ -942,7 +944,7 @@ extra_write(const char *rel, const char *data, size_t len, void *arg)
 	struct extra_write *x = arg;
 
 	x->st->files++;
-	if (output_write(x->b->out, rel, data, len) == -1) {
+	if (output_page(x->b->out, &x->cursor, rel, data, len) == -1) {
 		diag_error(x->d, rel, 0, 0, NULL, "cannot write: %s",
 		    strerror(errno));
 		return -1;
@@ -971,20 +973,23 @@ write_extras(struct build *b, struct theme *t, struct build_stats *st,
 	if (b->opts->archive == NULL)
 		write_sitemap(b, t, &h, st, d);
 	if (b->env.history != NULL) {
-		struct extra_write x = { b, st, d };
+		struct extra_write x = { b, st, d, { NULL, -1, -1 } };
 		changes_render_site(&b->env, &a, extra_write, &x, d);
+		output_cursor_close(b->out, &x.cursor);
 		arena_reset(&a);
 	}
 	{
-		struct extra_write x = { b, st, d };
+		struct extra_write x = { b, st, d, { NULL, -1, -1 } };
 		participation_write(&b->part, s, extra_write, &x, d);
 		search_write(&b->env, jobs_for(b->opts, &b->cfg), b->search,
 		    extra_write, &x, d);
 		b->search = NULL;
+		output_cursor_close(b->out, &x.cursor);
 	}
 	{
-		struct extra_write x = { b, st, d };
+		struct extra_write x = { b, st, d, { NULL, -1, -1 } };
 		tags_write(&b->env, &a, extra_write, &x, d);
+		output_cursor_close(b->out, &x.cursor);
 		arena_reset(&a);
 	}
 	if (render_404(&b->env, &a, &h, d) == 0) {
