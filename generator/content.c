@@ -434,12 +434,13 @@ page_same_head(const struct page *p, const char *text, size_t len)
 
 /*
  * Reads the front matter of one page. Only the head of the file is read
- * here; the body is read again when the page is rendered, so memory does
- * not grow with the size of the site's text.
+ * here, unless whole (for a page_reader); the body is read again when
+ * the page is rendered, so memory does not grow with the size of the
+ * site's text.
  */
 static int
 load_page(struct source *src, struct arena *a, struct page *p,
-    const struct source_file *f, struct buf *b, struct diags *d)
+    const struct source_file *f, int whole, struct buf *b, struct diags *d)
 {
 	size_t fm_off, fm_len, body_off, bad;
 	struct value *fm;
@@ -447,7 +448,8 @@ load_page(struct source *src, struct arena *a, struct page *p,
 	int r;
 
 	(void)f;
-	if (source_read(src, p->file, b, HEAD_SIZE, &size) == -1) {
+	if (source_read(src, p->file, b, whole ? PAGE_MAX_SIZE : HEAD_SIZE,
+	    &size) == -1) {
 		diag_error(d, p->file, 0, 0, NULL, "cannot read the file: %s",
 		    strerror(errno));
 		return -1;
@@ -556,6 +558,7 @@ unknown_lang(const struct config *c, const struct page *p, const char *code,
 struct loader {
 	struct site		*site;
 	const struct fm_memo	*memo;
+	const struct page_reader *reader;
 	struct page		**pages;
 	const struct source_file **files;
 	struct buf		*bufs;
@@ -576,16 +579,16 @@ load_item(void *arg, int worker, size_t i)
 	/* An unchanged file need not be opened at all. */
 	if (l->memo && (fm = l->memo->fn(l->memo->arg, p, a)) != NULL)
 		apply_front_matter(p, fm, 1, &l->diags[worker]);
-	else
-		load_page(l->site->src, a, p, l->files[i], &l->bufs[worker],
-		    &l->diags[worker]);
+	else if (load_page(l->site->src, a, p, l->files[i], l->reader != NULL,
+	    &l->bufs[worker], &l->diags[worker]) == 0 && l->reader != NULL)
+		l->reader->fn(l->reader->arg, worker, p, &l->bufs[worker]);
 	/* Wrong keys still leave a page to check; unreadable ones do not. */
 	p->broken = l->diags[worker].errors != errors && p->fm == NULL;
 }
 
 int
-content_load(struct site *s, const struct fm_memo *memo, int jobs,
-    struct diags *d)
+content_load(struct site *s, const struct fm_memo *memo,
+    const struct page_reader *reader, int jobs, struct diags *d)
 {
 	struct loader l;
 	struct page *p;
@@ -646,6 +649,7 @@ content_load(struct site *s, const struct fm_memo *memo, int jobs,
 	s->arenas = xcalloc((size_t)jobs, sizeof(*s->arenas));
 	l.site = s;
 	l.memo = memo;
+	l.reader = reader;
 	l.bufs = xcalloc((size_t)jobs, sizeof(*l.bufs));
 	l.diags = xcalloc((size_t)jobs, sizeof(*l.diags));
 	pool_run(jobs, n, load_item, &l);

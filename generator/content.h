@@ -29,13 +29,26 @@ struct fm_memo {
 };
 
 /*
- * Lists content/, reads the front matter of every page (on jobs threads;
- * from memo, if not NULL, where a file is unchanged) and fills
- * site->all. Data files (content/data/) are left to data_load.
- * Returns 0, or -1 after adding diagnostics.
+ * A step that needs each page's text (the search index counts its
+ * words) and may take it as content_load reads the page: fn is given
+ * each page it read whole, on the loading thread worker (0..jobs-1, one
+ * call at a time on each), with its source. A page taken from the memo,
+ * or one whose front matter is wrong, is not read for it.
  */
-int	content_load(struct site *, const struct fm_memo *, int jobs,
-	    struct diags *);
+struct page_reader {
+	void	(*fn)(void *arg, int worker, const struct page *,
+		    const struct buf *src);
+	void	*arg;
+};
+
+/*
+ * Lists content/, reads the front matter of every page (on jobs threads;
+ * from memo, if not NULL, where a file is unchanged; whole, for reader,
+ * if not NULL) and fills site->all. Data files (content/data/) are left
+ * to data_load. Returns 0, or -1 after adding diagnostics.
+ */
+int	content_load(struct site *, const struct fm_memo *,
+	    const struct page_reader *, int jobs, struct diags *);
 
 /*
  * Builds sections, URLs, output paths, sort orders, neighbours and menus,

@@ -153,7 +153,7 @@ TEST(content_languages)
 	CHECK(parse(&cfg, "[site]\ntitle = T\nbase_url = https://e.fi/\n"
 	    "languages = fi sv en\n[en]\ntitle = Site\n", &d) == 0);
 	site_init(&s, &cfg, src);
-	CHECK(content_load(&s, NULL, 1, &d) == 0);
+	CHECK(content_load(&s, NULL, NULL, 1, &d) == 0);
 	CHECK(content_resolve(&s, &d) == 0);
 	CHECK(d.errors == 0 && d.len == 1);
 	CHECK(has(&d, 0, "\"se\" is not one of the site's languages "

@@ -301,7 +301,7 @@ TEST(md_titles_long_and_twice)
 	cfg.base_path = xstrdup("/");
 	cfg.title_length = 70;
 	site_init(&s, &cfg, src);
-	CHECK(content_load(&s, NULL, 1, &d) == 0);
+	CHECK(content_load(&s, NULL, NULL, 1, &d) == 0);
 	CHECK(content_resolve(&s, &d) == 0);
 	CHECK(d.errors == 0 && d.len == 3);
 	/* By file name: kolmas.md and toinen.md come after arvot.md. */

@@ -134,7 +134,7 @@ TEST(resolve_runs_again_and_leaves_the_loaded_pages)
 	cfg.base_url = xstrdup("https://example.fi/kainuu/");
 	cfg.base_path = xstrdup("/kainuu/");
 	site_init(&s, &cfg, src);
-	CHECK(content_load(&s, NULL, 1, &d) == 0);
+	CHECK(content_load(&s, NULL, NULL, 1, &d) == 0);
 	CHECK(content_resolve(&s, &d) == 0);
 	p = site_page(&s, "strategia/arvot.md");
 	CHECK(p != NULL && p->nalias_urls == 1);
