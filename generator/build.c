@@ -93,6 +93,8 @@ struct build {
 	struct glossary		*glossary;	/* data sanasto, or NULL */
 	/* The search indexes, made while the pages render, or NULL. */
 	struct search_prepared	*search;
+	/* Their pages' words, counted as the pages load, or NULL. */
+	struct search_early	*early;
 	int64_t			 now;		/* the build time */
 	const struct build_opts	*opts;		/* &o */
 	struct config		 cfg;
@@ -649,7 +651,9 @@ prepare_search(void *arg)
 {
 	struct build *b = arg;
 
-	b->search = search_prepare(&b->env, jobs_for(b->opts, &b->cfg));
+	b->search = search_prepare(&b->env, jobs_for(b->opts, &b->cfg),
+	    b->early);
+	b->early = NULL;
 }
 
 static void
@@ -1363,6 +1367,7 @@ build_free(struct build *b)
 	if (b == NULL)
 		return;
 	search_prepared_free(b->search);
+	search_early_free(b->early);
 	for (i = 0; i < b->nrecs; i++) {
 		free(b->recs[i].rel);
 		deps_free(&b->recs[i].deps);
@@ -1433,11 +1438,12 @@ build_keep(const struct build_opts *o, struct build *prev,
 	struct output *out = o->out;
 	struct site *site = &b->site_store;
 	struct fm_memo memo;
+	struct page_reader reader;
 	struct timespec now, t;
 	const char *why;
 	uint64_t key = 0, start_ns;
 	size_t i, errors = d->errors;
-	size_t shared;
+	size_t shared, theme_errors;
 	int ok = 0, begun = 0, jobs, lang;
 
 	b->o = *o;
@@ -1481,8 +1487,21 @@ build_keep(const struct build_opts *o, struct build *prev,
 		cache_load(&b->cache_store, out->cache);
 	memo.fn = cache_front_matter;
 	memo.arg = &b->cache_store;
-	content_load(site, b->cache_store.len ? &memo : NULL, jobs, d);
+	/*
+	 * The theme first: with search, the loading threads read each page
+	 * whole and count its words, and the index need not read it again.
+	 */
 	shared = d->errors;
+	theme_load(&b->theme, src, &site->arena, b->cfg.theme, &b->cfg, d);
+	theme_errors = d->errors - shared;
+	if (out != NULL && theme_errors == 0 &&
+	    (b->early = search_early_new(&b->theme, &b->cfg, jobs)) != NULL) {
+		reader.fn = search_early_read;
+		reader.arg = b->early;
+	}
+	content_load(site, b->cache_store.len ? &memo : NULL,
+	    b->early != NULL ? &reader : NULL, jobs, d);
+	shared = d->errors - theme_errors;
 	data_load(site, d);
 	/*
 	 * Hostile input: no front matter or data value may be an address
@@ -1508,7 +1527,6 @@ build_keep(const struct build_opts *o, struct build *prev,
 			free(file);
 		}
 	}
-	theme_load(&b->theme, src, &site->arena, b->cfg.theme, &b->cfg, d);
 	st->t_load = since(&t);
 	/*
 	 * Wrong front matter or addresses do not stop the checks of links,

@@ -1116,11 +1116,11 @@ struct tstate {
 	struct ent		*ents;
 	size_t			 nents;
 	size_t			 capents;
-	uint32_t		*touched;	/* slots, then ents, of the page */
+	uint32_t		*touched;	/* page's slots, then ents */
 	size_t			 ntouched;
 	size_t			 captouched;
 	struct buf		 src, heads, text;
-	struct buf		 ex;		/* the first text, for excerpt */
+	struct buf		 ex;		/* first text, for excerpt */
 	struct scan		 scan;
 	uint32_t		 doc;		/* the page read, +1 */
 	unsigned		 field;		/* HIT_* of the words read */
@@ -1141,8 +1141,49 @@ struct indexer {
 	search_load_fn		*load;
 	void			*arg;
 	struct tstate		*t;
+	int			 first;		/* thread w's is t[first+w] */
 	struct doc		*docs;
 };
+
+/*
+ * A page counted before search_index: its part of a doc, the thread
+ * being the counting indexer's.
+ */
+struct search_counted {
+	int		 thread;
+	uint32_t	*pairs;
+	size_t		 npairs;
+	char		*excerpt;
+};
+
+/* What one counting thread counted, to free. */
+struct counted_list {
+	struct search_counted	**v;
+	size_t			 len;
+	size_t			 cap;
+};
+
+struct search_indexer {
+	struct tstate		*t;		/* one a counting thread */
+	struct counted_list	*counted;	/* the same */
+	int			 jobs;
+};
+
+static void
+tstate_free(struct tstate *t)
+{
+	search_stemmer_free(t->st);
+	free(t->words.v);
+	hmap_free(&t->stems);
+	arena_free(&t->arena);
+	free(t->ents);
+	free(t->touched);
+	buf_free(&t->src);
+	buf_free(&t->heads);
+	buf_free(&t->text);
+	buf_free(&t->ex);
+	scan_free(&t->scan);
+}
 
 /* The table grown, with the page's slots found again in it. */
 static void
@@ -1281,51 +1322,130 @@ text_done(void *arg, struct buf *text)
 	scan_fast(&t->scan, text->data, text->len, count_word, on_word, t);
 }
 
-static void
-index_page(void *arg, int worker, size_t i)
+/*
+ * Page p, as page number doc (+1) of t: its postings (stem number << 8 |
+ * weight) to *pairs, its excerpt returned.
+ */
+static char *
+count_page(struct tstate *t, uint32_t doc, const struct search_page *p,
+    uint32_t **pairs, size_t *npairs)
 {
-	struct indexer *ix = arg;
-	struct tstate *t = &ix->t[worker];
-	struct doc *d = &ix->docs[i];
-	struct search_page p;
 	size_t k;
 
-	memset(&p, 0, sizeof(p));
-	buf_reset(&t->src);
 	buf_reset(&t->heads);
 	buf_reset(&t->text);
 	buf_reset(&t->ex);
-	if (ix->load(ix->arg, i, &p, &t->src) == -1) {
-		p.md = NULL;
-		p.mdlen = 0;
-	}
-	t->doc = (uint32_t)i + 1;
+	t->doc = doc;
 	t->ntouched = 0;
 	t->field = HIT_TEXT;
-	if (p.md != NULL)
-		md_text(p.md, p.mdlen, &t->heads, &t->text, text_done, t);
+	if (p->md != NULL)
+		md_text(p->md, p->mdlen, &t->heads, &t->text, text_done, t);
 	t->field = HIT_TITLE;
-	if (p.title != NULL)
-		scan_fast(&t->scan, p.title, strlen(p.title), count_word,
+	if (p->title != NULL)
+		scan_fast(&t->scan, p->title, strlen(p->title), count_word,
 		    on_word, t);
 	t->field = HIT_HEADING;
-	if (p.about != NULL)
-		scan_fast(&t->scan, p.about, strlen(p.about), count_word,
+	if (p->about != NULL)
+		scan_fast(&t->scan, p->about, strlen(p->about), count_word,
 		    on_word, t);
 	scan_fast(&t->scan, t->heads.data ? t->heads.data : "", t->heads.len,
 	    count_word, on_word, t);
 	page_stems(t);
-	d->thread = worker;
-	d->npairs = t->ntouched;
-	d->pairs = xcalloc(t->ntouched ? t->ntouched : 1, sizeof(*d->pairs));
+	*npairs = t->ntouched;
+	*pairs = xcalloc(t->ntouched ? t->ntouched : 1, sizeof(**pairs));
 	for (k = 0; k < t->ntouched; k++)
-		d->pairs[k] = t->touched[k] << 8 |
+		(*pairs)[k] = t->touched[k] << 8 |
 		    weight(t->ents[t->touched[k]].hits);
+	return excerpt(p->excerpt ? p->excerpt :
+	    t->ex.data ? t->ex.data : "");
+}
+
+static void
+index_page(void *arg, int worker, size_t i)
+{
+	struct indexer *ix = arg;
+	struct tstate *t = &ix->t[ix->first + worker];
+	struct doc *d = &ix->docs[i];
+	struct search_page p;
+
+	memset(&p, 0, sizeof(p));
+	buf_reset(&t->src);
+	if (ix->load(ix->arg, i, &p, &t->src) == -1) {
+		p.md = NULL;
+		p.mdlen = 0;
+	}
 	d->title = p.title ? p.title : "";
 	d->url = p.url ? p.url : "";
 	d->section = p.section;
-	d->excerpt = excerpt(p.excerpt ? p.excerpt :
-	    t->ex.data ? t->ex.data : "");
+	if (p.counted != NULL) {
+		/* Counted already: its part taken over. */
+		d->thread = p.counted->thread;
+		d->pairs = p.counted->pairs;
+		d->npairs = p.counted->npairs;
+		d->excerpt = p.counted->excerpt;
+		p.counted->pairs = NULL;
+		p.counted->excerpt = NULL;
+		return;
+	}
+	d->thread = ix->first + worker;
+	d->excerpt = count_page(t, (uint32_t)i + 1, &p, &d->pairs,
+	    &d->npairs);
+}
+
+struct search_indexer *
+search_indexer_new(const char *lang, int jobs)
+{
+	struct search_indexer *ix = xcalloc(1, sizeof(*ix));
+	int w;
+
+	ix->jobs = jobs < 1 ? 1 : jobs;
+	ix->t = xcalloc((size_t)ix->jobs, sizeof(*ix->t));
+	ix->counted = xcalloc((size_t)ix->jobs, sizeof(*ix->counted));
+	for (w = 0; w < ix->jobs; w++)
+		ix->t[w].st = search_stemmer_new(lang);
+	return ix;
+}
+
+struct search_counted *
+search_indexer_count(struct search_indexer *ix, int worker,
+    const struct search_page *p)
+{
+	struct tstate *t = &ix->t[worker];
+	struct counted_list *l = &ix->counted[worker];
+	struct search_counted *c = xcalloc(1, sizeof(*c));
+
+	c->thread = worker;
+	/* A number of its own: it only tells one page from the next. */
+	c->excerpt = count_page(t, (uint32_t)l->len + 1, p, &c->pairs,
+	    &c->npairs);
+	l->v = xgrow(l->v, &l->cap, l->len + 1, sizeof(*l->v));
+	l->v[l->len++] = c;
+	return c;
+}
+
+void
+search_indexer_free(struct search_indexer *ix)
+{
+	size_t i;
+	int w;
+
+	if (ix == NULL)
+		return;
+	for (w = 0; w < ix->jobs; w++) {
+		struct counted_list *l = &ix->counted[w];
+		for (i = 0; i < l->len; i++) {
+			free(l->v[i]->pairs);
+			free(l->v[i]->excerpt);
+			free(l->v[i]);
+		}
+		free(l->v);
+		/* Its tables, unless an index took them over. */
+		if (ix->t != NULL)
+			tstate_free(&ix->t[w]);
+	}
+	free(ix->t);
+	free(ix->counted);
+	free(ix);
 }
 
 /* Appends s as a JSON string. */
@@ -1631,7 +1751,7 @@ hash_data(uint64_t h, const char *s, size_t n)
  */
 void
 search_index(size_t n, search_load_fn *load, void *arg, const char *lang,
-    int jobs, struct search_files *out)
+    int jobs, struct search_indexer *early, struct search_files *out)
 {
 	struct indexer ix;
 	struct postings ps;
@@ -1639,16 +1759,24 @@ search_index(size_t n, search_load_fn *load, void *arg, const char *lang,
 	struct buf b = BUF_INIT, *shard = NULL;
 	size_t i, j, k, nblocks, nchunks, capf = 0, capfirst = 0, start;
 	uint64_t hash;
-	int w;
+	int w, nt;
 
 	memset(out, 0, sizeof(*out));
 	if (jobs < 1)
 		jobs = 1;
 	ix.load = load;
 	ix.arg = arg;
-	ix.t = xcalloc((size_t)jobs, sizeof(*ix.t));
+	/* The counting threads' tables first, then the pool's. */
+	ix.first = early != NULL ? early->jobs : 0;
+	nt = ix.first + jobs;
+	ix.t = xcalloc((size_t)nt, sizeof(*ix.t));
+	if (early != NULL) {
+		memcpy(ix.t, early->t, (size_t)early->jobs * sizeof(*ix.t));
+		free(early->t);
+		early->t = NULL;
+	}
 	ix.docs = xcalloc(n ? n : 1, sizeof(*ix.docs));
-	for (w = 0; w < jobs; w++)
+	for (w = ix.first; w < nt; w++)
 		ix.t[w].st = search_stemmer_new(lang);
 	pool_run(jobs, n, index_page, &ix);
 	merge(&ix, n, &ps);
@@ -1704,7 +1832,7 @@ search_index(size_t n, search_load_fn *load, void *arg, const char *lang,
 	}
 	buf_printf(&b, "{\"version\":1,\"hash\":\"%016llx\",\"stemmer\":\"%s\","
 	    "\"pages\":%zu,\"chunk\":%d,\"shards\":[",
-	    (unsigned long long)hash, search_stemmer_name(ix.t[0].st), n,
+	    (unsigned long long)hash, search_stemmer_name(ix.t[ix.first].st), n,
 	    SEARCH_CHUNK);
 	for (k = 0; k < out->nshards; k++)
 		buf_printf(&b, "%s[\"%s\",%zu]", k ? ",\n" : "\n",
@@ -1719,20 +1847,8 @@ search_index(size_t n, search_load_fn *load, void *arg, const char *lang,
 		free(ix.docs[i].pairs);
 		free(ix.docs[i].excerpt);
 	}
-	for (w = 0; w < jobs; w++) {
-		struct tstate *t = &ix.t[w];
-		search_stemmer_free(t->st);
-		free(t->words.v);
-		hmap_free(&t->stems);
-		arena_free(&t->arena);
-		free(t->ents);
-		free(t->touched);
-		buf_free(&t->src);
-		buf_free(&t->heads);
-		buf_free(&t->text);
-		buf_free(&t->ex);
-		scan_free(&t->scan);
-	}
+	for (w = 0; w < nt; w++)
+		tstate_free(&ix.t[w]);
 	free(em.blocks);
 	free(em.chunks);
 	free(ix.t);

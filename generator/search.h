@@ -104,6 +104,8 @@ struct search_page {
 	const char	*excerpt;	/* shown in results; NULL: from md */
 	const char	*md;		/* its Markdown body, or NULL */
 	size_t		 mdlen;
+	/* Its words counted already (search_indexer_count), or NULL. */
+	struct search_counted *counted;
 };
 
 /*
@@ -129,12 +131,29 @@ struct search_files {
 };
 
 /*
+ * Pages counted before they are indexed, where their text is read for
+ * something else already (the front matter), so that the index need not
+ * read them again. search_indexer_count counts page p on thread worker
+ * (0..jobs-1, one call at a time on each) and returns what the load
+ * function gives search_index for it in search_page.counted. The
+ * indexer outlives the index that takes it.
+ */
+struct search_counted;
+struct search_indexer;
+struct search_indexer *search_indexer_new(const char *lang, int jobs);
+struct search_counted *search_indexer_count(struct search_indexer *,
+	    int worker, const struct search_page *);
+void	search_indexer_free(struct search_indexer *);
+
+/*
  * Indexes pages 0..n-1 on jobs threads, with lang's stemmer, into the
- * files of one folder (index.json is the manifest). The same pages give
- * the same bytes, whatever jobs is.
+ * files of one folder (index.json is the manifest); with the pages that
+ * early counted (or NULL). The same pages give the same bytes, whatever
+ * jobs is and whichever were counted early.
  */
 void	search_index(size_t n, search_load_fn *, void *arg,
-	    const char *lang, int jobs, struct search_files *);
+	    const char *lang, int jobs, struct search_indexer *early,
+	    struct search_files *);
 void	search_files_free(struct search_files *);
 
 /* The shard that word (stemmed) is in: the last whose first is <= it. */

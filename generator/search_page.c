@@ -7,6 +7,7 @@
 #include "search.h"
 #include "search_page.h"
 #include "util/arena.h"
+#include "util/hmap.h"
 #include "util/mem.h"
 #include "util/text.h"
 
@@ -177,24 +178,32 @@ pages_free(struct pages *ps)
 	free(ps->bysrc);
 }
 
-const char *
-search_folder(const struct render_env *env, int lang, struct arena *a)
+/* Language lang's search_url, if the theme has search in it. */
+static const char *
+search_url(const struct theme *t, int lang)
 {
-	const struct value *v = value_get(env->langs[lang].strings,
-	    "search_url");
+	const struct value *v = value_get(t->strings[lang], "search_url");
 	const char *s;
 
 	if (v == NULL || v->type != VAL_STRING || v->len == 0 ||
-	    !mu_set_has(env->theme->templates, "search"))
+	    !mu_set_has(t->templates, "search"))
 		return NULL;
 	for (s = v->str; *s != '\0'; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
 		    *s == '-'))
 			return NULL;
-	if (lang == 0)
-		return v->str;
+	return v->str;
+}
+
+const char *
+search_folder(const struct render_env *env, int lang, struct arena *a)
+{
+	const char *url = search_url(env->theme, lang);
+
+	if (url == NULL || lang == 0)
+		return url;
 	return arena_printf(a, "%s/%s", env->site->cfg->langs[lang].code,
-	    v->str);
+	    url);
 }
 
 /* Whether name is a file the index always has, with nchunks chunks. */
@@ -288,6 +297,7 @@ search_plan(const struct render_env *env,
 struct site_load {
 	const struct site	*s;
 	const struct listed	*v;
+	const struct hmap	*counted;	/* src -> search_counted */
 };
 
 /* Appends the description, summary and tags of p, for the index. */
@@ -328,6 +338,8 @@ load_page(void *arg, size_t i, struct search_page *sp, struct buf *scratch)
 	sp->url = p->url;
 	sp->section = l->v[i].section;
 	sp->excerpt = p->description;
+	if ((sp->counted = hmap_get(l->counted, p->src)) != NULL)
+		return 0;
 	buf_reset(scratch);
 	if (!p->implicit) {
 		if (source_read(l->s->src, p->file, scratch, PAGE_MAX_SIZE,
@@ -514,15 +526,106 @@ struct search_prepared {
 	struct search_lang	 v[LANGS_MAX];
 };
 
+/* A page counted as it was loaded, and which it was. */
+struct early_count {
+	const char		*src;		/* the page's */
+	struct search_counted	*c;
+};
+
+/* What one loading thread keeps. */
+struct early_thread {
+	struct early_count	*v;
+	size_t			 len;
+	size_t			 cap;
+	struct buf		 about;
+};
+
+struct search_early {
+	struct search_indexer	*ix[LANGS_MAX];	/* NULL: no search */
+	struct early_thread	*t;
+	int			 jobs;
+};
+
+struct search_early *
+search_early_new(const struct theme *t, const struct config *c, int jobs)
+{
+	struct search_early *e;
+	int k, any = 0;
+
+	for (k = 0; k < c->nlangs; k++)
+		any |= search_url(t, k) != NULL;
+	if (!any)
+		return NULL;
+	e = xcalloc(1, sizeof(*e));
+	e->jobs = jobs < 1 ? 1 : jobs;
+	e->t = xcalloc((size_t)e->jobs, sizeof(*e->t));
+	for (k = 0; k < c->nlangs; k++)
+		if (search_url(t, k) != NULL)
+			e->ix[k] = search_indexer_new(c->langs[k].code,
+			    e->jobs);
+	return e;
+}
+
+void
+search_early_read(void *arg, int worker, const struct page *p,
+    const struct buf *src)
+{
+	struct search_early *e = arg;
+	struct early_thread *t = &e->t[worker];
+	struct search_page sp;
+
+	/* The pages search_prepare will index: pages_collect's. */
+	if (p->draft || e->ix[p->lang] == NULL)
+		return;
+	memset(&sp, 0, sizeof(sp));
+	/* content_load names a page without a title by its file. */
+	sp.title = p->title ? p->title : p->src;
+	sp.excerpt = p->description;
+	buf_reset(&t->about);
+	about(&t->about, p);
+	sp.about = t->about.data ? t->about.data : "";
+	if (!p->implicit && p->body_off <= src->len) {
+		sp.md = src->data + p->body_off;
+		sp.mdlen = src->len - p->body_off;
+	}
+	t->v = xgrow(t->v, &t->cap, t->len + 1, sizeof(*t->v));
+	t->v[t->len].src = p->src;
+	t->v[t->len++].c = search_indexer_count(e->ix[p->lang], worker, &sp);
+}
+
+void
+search_early_free(struct search_early *e)
+{
+	int k;
+
+	if (e == NULL)
+		return;
+	for (k = 0; k < LANGS_MAX; k++)
+		search_indexer_free(e->ix[k]);
+	for (k = 0; k < e->jobs; k++) {
+		free(e->t[k].v);
+		buf_free(&e->t[k].about);
+	}
+	free(e->t);
+	free(e);
+}
+
 struct search_prepared *
-search_prepare(const struct render_env *env, int jobs)
+search_prepare(const struct render_env *env, int jobs,
+    struct search_early *early)
 {
 	const struct site *s = env->site;
 	struct search_prepared *sp = xcalloc(1, sizeof(*sp));
+	struct hmap counted = HMAP_INIT;
 	struct arena a = ARENA_INIT;
 	struct site_load l;
+	size_t i;
 	int k;
 
+	for (k = 0; early != NULL && k < early->jobs; k++)
+		for (i = 0; i < early->t[k].len; i++)
+			hmap_put(&counted, early->t[k].v[i].src,
+			    early->t[k].v[i].c);
 	for (k = 0; k < s->cfg->nlangs; k++) {
 		struct search_lang *sl = &sp->v[k];
 		if (search_folder(env, k, &a) == NULL)
@@ -530,10 +633,13 @@ search_prepare(const struct render_env *env, int jobs)
 		pages_collect(&sl->ps, s, 1, k);
 		l.s = s;
 		l.v = sl->ps.bysrc;
+		l.counted = &counted;
 		search_index(sl->ps.len, load_page, &l, s->cfg->langs[k].code,
-		    jobs, &sl->f);
+		    jobs, early != NULL ? early->ix[k] : NULL, &sl->f);
 		sl->have = 1;
 	}
+	hmap_free(&counted);
+	search_early_free(early);
 	arena_free(&a);
 	return sp;
 }
@@ -591,7 +697,7 @@ search_write(const struct render_env *env, int jobs,
 	int k;
 
 	if (sp == NULL)
-		sp = search_prepare(env, jobs);
+		sp = search_prepare(env, jobs, NULL);
 	for (k = 0; k < env->site->cfg->nlangs; k++)
 		if (sp->v[k].have)
 			write_lang(env, k, &sp->v[k], write, arg, d);

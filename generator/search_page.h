@@ -39,13 +39,27 @@ int	search_write(const struct render_env *, int jobs,
 	    void *, struct diags *);
 
 /*
+ * The words of the pages, counted as content_load reads them (a
+ * page_reader with search_early_read and the state search_early_new
+ * makes, which is NULL if the theme has no search): most pages then
+ * need not be read again for the index.
+ */
+struct search_early;
+struct search_early *search_early_new(const struct theme *,
+	    const struct config *, int jobs);
+void	search_early_read(void *arg, int worker, const struct page *,
+	    const struct buf *src);
+void	search_early_free(struct search_early *);
+
+/*
  * The indexes of every language, from the model and the pages' sources
  * alone (no template, no output): the part of search_write that takes
  * the time, which may run on its own thread while the pages render, as
- * it reads nothing they write. search_write takes it over (NULL: it
- * makes it itself) and frees it.
+ * it reads nothing they write. It takes early (or NULL) over. Then
+ * search_write takes it over (NULL: it makes it itself) and frees it.
  */
-struct search_prepared *search_prepare(const struct render_env *, int jobs);
+struct search_prepared *search_prepare(const struct render_env *, int jobs,
+	    struct search_early *early);
 void	search_prepared_free(struct search_prepared *);
 
 #endif

@@ -144,8 +144,9 @@ TEST(search_words_fast_agrees_with_scalar)
 		if (fast.len != scalar.len || (fast.len > 0 &&
 		    memcmp(fast.data, scalar.data, fast.len) != 0)) {
 			if (differ++ == 0)
-				fprintf(stderr, "text %.*s\nfast %s\nscalar %s\n",
-				    (int)n, s, fast.data, scalar.data);
+				fprintf(stderr, "text %.*s\nfast %s\n"
+				    "scalar %s\n", (int)n, s, fast.data,
+				    scalar.data);
 		}
 	}
 	CHECK(differ == 0);
@@ -448,6 +449,7 @@ struct fake {
 	char		**md;
 	const char	*about;
 	unsigned	 sleep_us;	/* per page: threads get some each */
+	struct search_counted **counted;	/* or NULL */
 };
 
 static int
@@ -464,6 +466,7 @@ fake_load(void *arg, size_t i, struct search_page *p, struct buf *scratch)
 	p->about = i == 1 ? f->about : NULL;
 	p->md = scratch->data;
 	p->mdlen = scratch->len;
+	p->counted = f->counted ? f->counted[i] : NULL;
 	return 0;
 }
 
@@ -526,7 +529,7 @@ TEST(search_shard_choice)
 	int ok = 1;
 
 	fake_init(&f, 40, 400);
-	search_index(f.n, fake_load, &f, "fi", 2, &sf);
+	search_index(f.n, fake_load, &f, "fi", 2, NULL, &sf);
 	CHECK(sf.nshards > 2);
 	for (k = 0; k + 1 < sf.nshards; k++)
 		CHECK(strcmp(sf.firsts[k], sf.firsts[k + 1]) < 0);
@@ -615,7 +618,7 @@ TEST(search_ranks_title_then_headings_then_text)
 	    "palvelulupaus palvelulupaus palvelulupaus palvelulupaus "
 	    "palvelulupaus palvelulupaus palvelulupaus palvelulupaus "
 	    "palvelulupaus palvelulupaus palvelulupaus palvelulupaus.\n");
-	search_index(f.n, fake_load, &f, "fi", 1, &sf);
+	search_index(f.n, fake_load, &f, "fi", 1, NULL, &sf);
 	weights(&sf, "palvelulupaus", w, 4);
 	CHECK(w[0] > 0 && w[1] > 0 && w[2] > 0 && w[3] > 0);
 	CHECK(w[0] > w[1] && w[0] > w[2] && w[1] == w[2] && w[2] > w[3]);
@@ -649,21 +652,58 @@ TEST(search_index_deterministic)
 	struct fake f;
 
 	fake_init(&f, 48, 120);
-	search_index(f.n, fake_load, &f, "fi", 1, &one);
+	search_index(f.n, fake_load, &f, "fi", 1, NULL, &one);
 	f.sleep_us = 2000;
-	search_index(f.n, fake_load, &f, "fi", 4, &four);
+	search_index(f.n, fake_load, &f, "fi", 4, NULL, &four);
 	CHECK(one.len > 3);
 	CHECK(same_files(&one, &four));
 	/* One word more on one page: a new hash, so no stale shard. */
 	free(f.md[5]);
 	f.md[5] = strdup("uusi sana");
 	f.sleep_us = 0;
-	search_index(f.n, fake_load, &f, "fi", 4, &again);
+	search_index(f.n, fake_load, &f, "fi", 4, NULL, &again);
 	CHECK(!same_files(&one, &again));
 	CHECK(strncmp(one.v[0].data, again.v[0].data, 40) != 0);
 	search_files_free(&one);
 	search_files_free(&four);
 	search_files_free(&again);
+	fake_free(&f);
+}
+
+/*
+ * Most pages counted as the front matter is read, on two threads in
+ * another order, the rest by the index itself: the same files as when
+ * the index counts every page.
+ */
+TEST(search_index_counted_early)
+{
+	struct search_files all, early;
+	struct search_indexer *ix;
+	struct fake f;
+	size_t i;
+
+	fake_init(&f, 48, 120);
+	search_index(f.n, fake_load, &f, "fi", 2, NULL, &all);
+	ix = search_indexer_new("fi", 2);
+	f.counted = calloc(f.n, sizeof(*f.counted));
+	for (i = f.n; i-- > 0;) {
+		struct search_page p;
+		struct buf b = BUF_INIT;
+		if (i % 7 == 3)
+			continue;
+		memset(&p, 0, sizeof(p));
+		fake_load(&f, i, &p, &b);
+		f.counted[i] = search_indexer_count(ix, (int)(i % 2), &p);
+		buf_free(&b);
+	}
+	search_index(f.n, fake_load, &f, "fi", 3, ix, &early);
+	CHECK(all.len > 3);
+	CHECK(same_files(&all, &early));
+	search_indexer_free(ix);
+	free(f.counted);
+	f.counted = NULL;
+	search_files_free(&all);
+	search_files_free(&early);
 	fake_free(&f);
 }
 
@@ -682,7 +722,7 @@ TEST(search_postings_keep_the_best)
 	}
 	free(f.title[n - 1]);
 	f.title[n - 1] = strdup("Kainuu");
-	search_index(f.n, fake_load, &f, "fi", 2, &sf);
+	search_index(f.n, fake_load, &f, "fi", 2, NULL, &sf);
 	weights(&sf, "kainu", w, n);
 	for (i = 0; i < n; i++)
 		kept += w[i] > 0;
