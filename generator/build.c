@@ -127,6 +127,10 @@ struct build {
 	struct worker		 worker;	/* in each child its own */
 	struct output_cursor	 cursor;	/* the building process's */
 	struct diags		 diags;		/* of the pages rendered */
+	/* What the search thread wrote while the pages rendered. */
+	struct output_cursor	 search_cursor;
+	struct diags		 search_diags;
+	size_t			 search_files;
 	size_t			 files;
 	size_t			 rendered;
 	size_t			 done;
@@ -638,6 +642,21 @@ queue(struct build *b, size_t *cap, struct page *p, enum job_kind kind,
 	b->queue[b->nqueue++] = j;
 }
 
+/* An index file, written from the search thread. */
+static int
+search_data_write(const char *rel, const char *data, size_t len, void *arg)
+{
+	struct build *b = arg;
+
+	b->search_files++;
+	if (output_page(b->out, &b->search_cursor, rel, data, len) == -1) {
+		diag_error(&b->search_diags, rel, 0, 0, NULL,
+		    "cannot write: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Renders the jobs queued, taking their results in. */
 /*
  * The search indexes read the pages' sources, not what renders: on a
@@ -654,6 +673,11 @@ prepare_search(void *arg)
 	b->search = search_prepare(&b->env, jobs_for(b->opts, &b->cfg),
 	    b->early);
 	b->early = NULL;
+	/* A folder takes files from any thread: the index's, meanwhile. */
+	if (b->out->from_workers) {
+		search_write_data(&b->env, b->search, search_data_write, b);
+		output_cursor_close(b->out, &b->search_cursor);
+	}
 }
 
 static void
@@ -687,6 +711,9 @@ render_queue(struct build *b, int jobs, struct build_stats *st)
 		    "a render worker ended abnormally; its pages were not "
 		    "built");
 	st->jobs = rc < 1 ? jobs : rc;
+	diags_move(&b->diags, &b->search_diags);
+	b->files += b->search_files;
+	b->search_files = 0;
 	b->env.deps = NULL;
 	if (b->out)
 		output_cursor_close(b->out, &b->cursor);

@@ -520,6 +520,7 @@ struct search_lang {
 	int			 have;
 	struct pages		 ps;
 	struct search_files	 f;
+	int			 written;	/* f, by search_write_data */
 };
 
 struct search_prepared {
@@ -659,6 +660,33 @@ search_prepared_free(struct search_prepared *sp)
 	free(sp);
 }
 
+/* Language lang's index files. */
+static void
+write_data(const struct render_env *env, int lang, struct search_lang *sl,
+    int (*write)(const char *, const char *, size_t, void *), void *arg)
+{
+	struct arena a = ARENA_INIT;
+	const char *seg = search_folder(env, lang, &a);
+	size_t i;
+
+	for (i = 0; i < sl->f.len; i++)
+		write(arena_printf(&a, "%s/data/%s", seg, sl->f.v[i].name),
+		    sl->f.v[i].data, sl->f.v[i].len, arg);
+	sl->written = 1;
+	arena_free(&a);
+}
+
+void
+search_write_data(const struct render_env *env, struct search_prepared *sp,
+    int (*write)(const char *, const char *, size_t, void *), void *arg)
+{
+	int k;
+
+	for (k = 0; k < env->site->cfg->nlangs; k++)
+		if (sp->v[k].have)
+			write_data(env, k, &sp->v[k], write, arg);
+}
+
 /* Language lang's search page and index. */
 static void
 write_lang(const struct render_env *env, int lang, struct search_lang *sl,
@@ -669,12 +697,10 @@ write_lang(const struct render_env *env, int lang, struct search_lang *sl,
 	const char *seg = search_folder(env, lang, &a);
 	struct buf out = BUF_INIT;
 	struct pages *ps = &sl->ps;
-	size_t i;
 	int k;
 
-	for (i = 0; i < sl->f.len; i++)
-		write(arena_printf(&a, "%s/data/%s", seg, sl->f.v[i].name),
-		    sl->f.v[i].data, sl->f.v[i].len, arg);
+	if (!sl->written)
+		write_data(env, lang, sl, write, arg);
 	if (search_render(env, &a, lang, ps, seg, ALL, &out, d) == 0)
 		write(arena_printf(&a, "%s/index.html", seg), out.data,
 		    out.len, arg);

@@ -62,4 +62,13 @@ struct search_prepared *search_prepare(const struct render_env *, int jobs,
 	    struct search_early *early);
 void	search_prepared_free(struct search_prepared *);
 
+/*
+ * The indexes' own files (below each search folder's data/) written
+ * ahead of search_write, which then writes the pages alone: where the
+ * output takes files from another thread while the pages render.
+ */
+void	search_write_data(const struct render_env *, struct search_prepared *,
+	    int (*write)(const char *rel, const char *data, size_t len, void *),
+	    void *);
+
 #endif
