@@ -78,8 +78,8 @@ def summary(d, name):
         name, wall_cell(s), s["n"], f2(s["cpu"]), f2(s["peak"], 0))
 
 
-def pairs(d):
-    """Paired disk runs: [(valo wall, cp wall)], from pair-*.time."""
+def pair_walls(d, a, b):
+    """Paired runs: [(a's wall, b's wall)], from files a and b of GNU time."""
     def walls(name):
         try:
             with open(os.path.join(d, name)) as f:
@@ -87,7 +87,12 @@ def pairs(d):
                         if re.fullmatch(r"\s*[\d.]+ [\d.]+ [\d.]+ \d+\s*", l)]
         except OSError:
             return []
-    return list(zip(walls("pair-valo.time"), walls("pair-cp.time")))
+    return list(zip(walls(a), walls(b)))
+
+
+def pairs(d):
+    """Paired disk runs: [(valo wall, cp wall)], from pair-*.time."""
+    return pair_walls(d, "pair-valo.time", "pair-cp.time")
 
 
 def pairs_line(d):
@@ -265,9 +270,21 @@ def report(d):
         p("| with search | %s | %s | %s |" % (
             wall_cell(se), f2(se["cpu"]), f2(se["peak"], 0)))
         p("")
-        p("Cost of the index: +%.0f %% wall, +%.0f %% CPU (target: at most "
-          "+20 %% wall)." % (100 * (se["wall"] / v["wall"] - 1),
-                             100 * (se["cpu"] / v["cpu"] - 1)))
+        p("hyperfine medians (all runs of one, then all of the other): "
+          "+%.0f %% wall, +%.0f %% CPU." % (
+            100 * (se["wall"] / v["wall"] - 1), 100 * (se["cpu"] / v["cpu"] - 1)))
+        sp = pair_walls(d, "search-pair-search.time", "search-pair-plain.time")
+        if sp:
+            rs = sorted(s / b for s, b in sp if b > 0)
+            p("")
+            p("Paired (GNU time wall, %d alternating pairs): with / without "
+              "search per pair, median **+%.1f %%** (quartiles +%.1f %% and "
+              "+%.1f %%); medians %.3f s and %.3f s. Cost of the index "
+              "(target: at most +20 %% wall): the median paired ratio." % (
+                  len(rs), 100 * (statistics.median(rs) - 1),
+                  100 * (rs[len(rs) // 4] - 1), 100 * (rs[3 * len(rs) // 4] - 1),
+                  statistics.median(s for s, _ in sp),
+                  statistics.median(b for _, b in sp)))
         p("")
 
     vd, cd = g("valo-10000-disk"), g("cp-10000-disk")

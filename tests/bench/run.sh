@@ -272,6 +272,21 @@ if [ -d "$T/valo-10000-search/haku/data" ]; then
 	meta search_files "$(find "$T/valo-10000-search/haku/data" -type f | wc -l)"
 fi
 rm -rf "$T/valo-10000-search"
+# The cost of the index is a fifth of a build, and this machine's speed
+# drifts by as much from one minute to the next: paired runs, alternating
+# which goes first, give the figure (the median paired ratio).
+SEARCH_PAIRS=${SEARCH_PAIRS:-20}
+say "search pairs: without and with search alternating, $SEARCH_PAIRS pairs"
+for i in $(seq "$SEARCH_PAIRS"); do
+	for w in $( [ $((i % 2)) = 1 ] && echo "plain search" || echo "search plain"); do
+		rm -rf "$T/valo-10000-pair" "$T"/.valo-10000-pair.*
+		if [ "$w" = plain ]; then site=$S10; else site=$SS; fi
+		/usr/bin/time -a -o "$R/search-pair-$w.time" -f '%e %U %S %M' \
+		    "$VALO" -q -C "$site" build --out "$T/valo-10000-pair" \
+		    2>/dev/null || true
+	done
+done
+rm -rf "$T/valo-10000-pair" "$T"/.valo-10000-pair.*
 
 if [ "$DISK_OK" = 1 ]; then
 	# Disk: prepare removes the old tree and syncs, so no run pays for
