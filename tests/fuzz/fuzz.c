@@ -314,6 +314,14 @@ fuzz_search_word(void *arg, const char *w, size_t len)
 	FUZZ_CHECK(len > 0);
 	FUZZ_CHECK(search_stem(arg, w, len, &n) != NULL && n > 0);
 }
+
+/* Each word and a newline, to compare the two ways of finding them. */
+static void
+fuzz_collect_word(void *arg, const char *w, size_t len)
+{
+	buf_put(arg, w, len);
+	buf_putc(arg, '\n');
+}
 #endif
 
 #if defined(FUZZ_DATA_NAMES)
@@ -645,6 +653,13 @@ url_done:
 		    fuzz_search_word, st);
 		search_words(heads.data ? heads.data : "", heads.len,
 		    fuzz_search_word, st);
+		/* Sixteen bytes at a time or one: the same words. */
+		buf_reset(&heads);
+		buf_reset(&text);
+		search_words(s, size, fuzz_collect_word, &heads);
+		search_words_scalar(s, size, fuzz_collect_word, &text);
+		FUZZ_CHECK(heads.len == text.len && (heads.len == 0 ||
+		    memcmp(heads.data, text.data, heads.len) == 0));
 		buf_free(&heads);
 		buf_free(&text);
 	}
