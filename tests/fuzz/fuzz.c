@@ -123,7 +123,7 @@ fuzz_site_load(void)
 		fuzz_fail("read site.conf", &d);
 	site_init(&fz.site, &fz.cfg, fz.src);
 	markdown_init();
-	if (content_load(&fz.site, NULL, 1, &d) == -1 ||
+	if (content_load(&fz.site, NULL, NULL, 1, &d) == -1 ||
 	    data_load(&fz.site, &d) == -1 ||
 	    content_resolve(&fz.site, &d) == -1 || d.errors)
 		fuzz_fail("load the site", &d);
@@ -475,7 +475,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ms.page = s;
 		ms.len = size;
 		site_init(&site, &fz.cfg, &ms.base);
-		content_load(&site, NULL, 1, &d);
+		content_load(&site, NULL, NULL, 1, &d);
 		shared = d.errors;
 		/* build.c: an address that runs script stops the build here. */
 		for (i = 0; i < site.nloaded; i++)
