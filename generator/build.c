@@ -657,12 +657,11 @@ search_data_write(const char *rel, const char *data, size_t len, void *arg)
 	return 0;
 }
 
-/* Renders the jobs queued, taking their results in. */
 /*
- * The search indexes read the pages' sources, not what renders: on a
- * thread of the building process while the workers render, the cores
- * that a worker leaves idle (waiting on its files, at the end of the
- * queue) make them. The thread reads the model alone, which the
+ * The search indexes come from the pages' sources, not from what
+ * renders: from the words counted as the pages loaded (b->early), and
+ * the few pages not counted then, on a thread of the building process
+ * while the workers render. The thread reads the model alone, which the
  * workers' results (render_done) do not touch.
  */
 static void
@@ -680,6 +679,7 @@ prepare_search(void *arg)
 	}
 }
 
+/* Renders the jobs queued, taking their results in. */
 static void
 render_queue(struct build *b, int jobs, struct build_stats *st)
 {
