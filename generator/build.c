@@ -1781,6 +1781,20 @@ build_again(struct build *b, const char *const *changed, size_t n,
 	st->plain_checked = b->plain_on;
 	diags_move(d, &b->diags);
 	check_links(s, d);
+	/*
+	 * The search index holds every page's words: the text edited changes
+	 * it, though no list or title does. Made while the pages rendered,
+	 * if they were many; else now.
+	 */
+	{
+		struct extra_write x = { b, st, d, { NULL, -1, -1 } };
+		struct search_prepared *sp = b->search != NULL ? b->search :
+		    search_prepare(&b->env, jobs_for(b->opts, &b->cfg), NULL);
+		b->search = NULL;
+		search_write_data(&b->env, sp, extra_write, &x);
+		output_cursor_close(b->out, &x.cursor);
+		search_prepared_free(sp);
+	}
 	st->t_render = since(&t);
 	/* Failed pages keep their old files, for the preview's error page. */
 	if (output_commit(b->out, d) == 0) {

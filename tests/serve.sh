@@ -157,6 +157,18 @@ until_ok 5 body && ok || no "an edit of the text was not served within 5 s: $cod
 until_ok 5 grep -q '^valo: rebuilt in [0-9]* ms (1 of [0-9]* pages rendered)$' "$WORK/serve.err" && ok ||
 	{ no "an edit of one page's text rendered more than the page:"; tail -3 "$WORK/serve.err"; }
 
+# The search index follows the text: a word just written is found.
+printf '\nKuukkelimonni lensi pihaan.\n' >>"$site/content/tietoa.md"
+indexed() {
+	t=0
+	while get "/haku/data/t$t.json" && [ "$code" = 200 ]; do
+		has '"kuukkelim' && return 0
+		t=$((t + 1))
+	done
+	return 1
+}
+until_ok 5 indexed && ok || no "a word added to a page's text is not in the search index"
+
 # An error in one page's text: that page is the error page, the rest stand.
 cp "$site/content/tietoa.md" "$WORK/tietoa.good"
 printf '\nKatso [puuttuva](ei-ole.md).\n' >>"$site/content/tietoa.md"
